@@ -1,0 +1,43 @@
+package dev.progresshub.ops.devdb;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.graalvm.nativeimage.ImageInfo;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+
+/**
+ * Starts a real PostgreSQL (embedded, data under {@code target/}) for {@code ./mvnw quarkus:dev} when no
+ * {@code quarkus.datasource.jdbc.url} is configured. Dev profile only: the packaged app never carries the
+ * embedded server (provided scope), and the native image never parses this code.
+ */
+public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory {
+
+    /** Below application.properties (250) and env (300), so any configured database wins. */
+    private static final int ORDINAL = 100;
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        if (ImageInfo.inImageRuntimeCode() || !isDevProfile(context) || isConfigured(context)) {
+            return Collections.emptyList();
+        }
+        Map<String, String> datasource = DevPostgres.startOnce();
+        return List.of(new PropertiesConfigSource(datasource, "progress-hub embedded PostgreSQL", ORDINAL));
+    }
+
+    private static boolean isDevProfile(ConfigSourceContext context) {
+        List<String> profiles = context.getProfiles();
+        return profiles.contains("dev") && !profiles.contains("test");
+    }
+
+    private static boolean isConfigured(ConfigSourceContext context) {
+        ConfigValue url = context.getValue("quarkus.datasource.jdbc.url");
+        return url != null && url.getValue() != null && !url.getValue().isBlank();
+    }
+}
