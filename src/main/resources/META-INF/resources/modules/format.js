@@ -82,7 +82,7 @@ export function formatTime(iso) {
   if (Number.isNaN(date.getTime())) {
     return '';
   }
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   if (date.toDateString() === new Date().toDateString()) {
     return time;
   }

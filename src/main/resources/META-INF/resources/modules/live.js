@@ -23,6 +23,7 @@ export function createLiveConnection(options) {
   let reopenDelay = FIRST_REOPEN_DELAY_MS;
   let pollTimer = null;
   let polling = false;
+  let streamFailures = 0; // streams that closed for good in a row (HTTP error, unsupported)
   let stopped = true;
   let mode = 'idle';
 
@@ -38,10 +39,15 @@ export function createLiveConnection(options) {
   function start() {
     stopped = false;
     if (!streamsSupported()) {
-      startPolling('polling', 'This browser has no EventSource: polling');
+      startPolling('This browser has no EventSource');
       return;
     }
     openStream();
+  }
+
+  /** While polling: 'polling' when streams look unavailable, else 'reconnecting'. */
+  function pollingMode() {
+    return !streamsSupported() || streamFailures >= 2 ? 'polling' : 'reconnecting';
   }
 
   function stop() {
@@ -55,7 +61,9 @@ export function createLiveConnection(options) {
 
   function openStream() {
     closeStream();
-    setMode('connecting');
+    if (!polling) {
+      setMode('connecting');
+    }
     const stream = new EventSource(options.streamUrl());
     source = stream;
     stream.onopen = () => handleOpen(stream);
@@ -76,6 +84,7 @@ export function createLiveConnection(options) {
       return;
     }
     reopenDelay = FIRST_REOPEN_DELAY_MS;
+    streamFailures = 0;
     stopPolling();
     setMode('live');
   }
@@ -101,10 +110,14 @@ export function createLiveConnection(options) {
     // CLOSED: the browser gave up (an HTTP error, a wrong content type); we reopen, after a resync,
     // because a new EventSource starts without Last-Event-ID.
     if (stream.readyState === EventSource.CLOSED) {
+      streamFailures += 1;
       closeStream();
       scheduleReopen();
     }
-    startPolling('reconnecting');
+    startPolling();
+    if (mode !== 'offline') {
+      setMode(pollingMode());
+    }
   }
 
   function scheduleReopen() {
@@ -134,12 +147,14 @@ export function createLiveConnection(options) {
     }
   }
 
-  function startPolling(nextMode, detail) {
-    setMode(nextMode, detail);
-    if (!polling) {
-      polling = true;
-      schedulePoll();
+  /** Polls until the stream is open again; a mode already shown by a running poll is kept. */
+  function startPolling(detail) {
+    if (polling) {
+      return;
     }
+    polling = true;
+    setMode(pollingMode(), detail);
+    schedulePoll();
   }
 
   function stopPolling() {
@@ -159,8 +174,8 @@ export function createLiveConnection(options) {
     }
     try {
       await options.pollOnce();
-      if (polling && mode === 'offline') {
-        setMode(streamsSupported() ? 'reconnecting' : 'polling');
+      if (polling && !stopped) {
+        setMode(pollingMode());
       }
     } catch (error) {
       if (options.isFatal(error)) {
