@@ -160,6 +160,15 @@ function handleSignInFailure(token, error) {
     showTokenPanel('That token was not accepted. Check it and try again.');
     return;
   }
+  if (error instanceof ApiError && error.status === 403) {
+    forgetStoredToken();
+    showTokenPanel('This token has no "read" scope, so it cannot show jobs.');
+    return;
+  }
+  if (error instanceof ApiError && error.status < 500 && error.status !== 429) {
+    showTokenPanel(`The service refused the sign-in: ${error.message}`);
+    return;
+  }
   // The service is unreachable (restarting?): keep the token and try again by ourselves.
   showDashboard();
   showNotice(`Cannot reach the service (${error.message}). Retrying…`);

@@ -11,6 +11,9 @@ import { createProgressBar, setProgressBarName, updateProgressBar } from './prog
 export const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
 export const RECENT_EVENT_LIMIT = 20;
 const CANCEL_CONFIRM_MS = 5000;
+const WARNING_EVENT_TYPES = new Set([
+  'job_pause', 'job_cancel', 'job_stalled', 'pause_requested', 'resume_requested', 'cancel_requested',
+]);
 
 let cardCounter = 0;
 
@@ -386,7 +389,7 @@ function eventTone(type) {
   if (type.endsWith('_complete')) {
     return 'tone-good';
   }
-  if (type === 'job_pause' || type === 'job_cancel' || type === 'pause' || type === 'cancel') {
+  if (WARNING_EVENT_TYPES.has(type)) {
     return 'tone-warn';
   }
   return '';
