@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.progresshub.auth.Caller;
 import dev.progresshub.domain.Event;
+import dev.progresshub.domain.Applied;
 import dev.progresshub.domain.JobState;
 import dev.progresshub.domain.StageSpec;
 import dev.progresshub.errors.ProblemException;
@@ -108,7 +109,7 @@ public class IngestService {
 
     @Transactional
     public IngestAnswer ingest(Request request, JobKey key, List<Event> events) {
-        return idempotent(request, () -> json(apply(key, events)));
+        return idempotent(request, () -> new IngestAnswer(200, json(apply(key, events)), null));
     }
 
     /**
@@ -123,7 +124,7 @@ public class IngestService {
         int accepted = 0;
         List<Event> timeline = new ArrayList<>();
         for (Event event : events) {
-            if (job.state().apply(event, now) == JobState.Applied.APPLIED) {
+            if (job.state().apply(event, now) == Applied.APPLIED) {
                 accepted++;
                 if (event.type().keptInTimeline()) {
                     timeline.add(event);
