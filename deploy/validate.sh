@@ -16,7 +16,8 @@ ran=0
 
 say() { printf '[deploy/validate] %s\n' "$*"; }
 
-# 1. Offline schema validation (Kubernetes + Knative/Cloud Run OpenAPI schemas bundled in npm packages).
+# 1. Offline schema validation (Kubernetes + Knative/Cloud Run OpenAPI schemas bundled in npm packages)
+#    and a syntax lint of the Dockerfiles (flags, instructions, ports); no Docker engine needed.
 if command -v node >/dev/null 2>&1; then
   vdir="$here/validate"
   if [ ! -d "$vdir/node_modules/kubernetes-models" ] && [ -z "${VALIDATE_NO_INSTALL:-}" ] && command -v npm >/dev/null 2>&1; then
@@ -29,6 +30,14 @@ if command -v node >/dev/null 2>&1; then
     if node "$vdir/validate.mjs" "${k8s_files[@]}" "${cloudrun_files[@]}"; then ran=$((ran + 1)); else status=1; fi
   else
     say "schema validator not installed: skipped"
+  fi
+  if [ -x "$vdir/node_modules/.bin/dockerfile-utils" ]; then
+    say "Dockerfile lint (dockerfile-utils)"
+    lint_ok=1
+    for f in "$here"/../src/main/docker/Dockerfile.*; do
+      if "$vdir/node_modules/.bin/dockerfile-utils" lint "$f"; then echo "ok      ${f#"$here"/../}"; else lint_ok=0; fi
+    done
+    if [ "$lint_ok" -eq 1 ]; then ran=$((ran + 1)); else status=1; fi
   fi
 else
   say "node not found: schema validation skipped"
