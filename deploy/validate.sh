@@ -47,7 +47,11 @@ fi
 #    duplicate fields are errors). Without a kubeconfig context kubectl would probe localhost:8080, so it
 #    is not run at all then (its client dry-run needs an API server for discovery).
 if command -v kubectl >/dev/null 2>&1; then
-  if ctx="$(kubectl config current-context 2>/dev/null)" && [ -n "$ctx" ]; then
+  if ! ctx="$(kubectl config current-context 2>/dev/null)" || [ -z "$ctx" ]; then
+    say "kubectl found but no cluster context configured: kubectl dry-run skipped"
+  elif ! kubectl get --raw /version --request-timeout=5s >/dev/null 2>&1; then
+    say "kubectl context $ctx: API server unreachable: kubectl dry-run skipped"
+  else
     say "kubectl apply --dry-run=client --validate=strict (context: $ctx)"
     if timeout 120 kubectl apply --dry-run=client --validate=strict \
         -f "$here/kubernetes" -f "$here/kubernetes/examples"; then
@@ -55,8 +59,6 @@ if command -v kubectl >/dev/null 2>&1; then
     else
       status=1
     fi
-  else
-    say "kubectl found but no cluster context configured: kubectl dry-run skipped"
   fi
 else
   say "kubectl not found: kubectl dry-run skipped"
