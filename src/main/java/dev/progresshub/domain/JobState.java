@@ -246,7 +246,7 @@ public final class JobState {
                     Objects.requireNonNullElse(e.at(), now));
         }
         if (!late) {
-            replaceIfPresent(Objects.requireNonNullElse(e.message(), e.error()), text -> progress.message = text);
+            replaceIfPresent(e.message() != null ? e.message() : e.error(), text -> progress.message = text);
         }
         finish(JobStatus.FAILED, StageStatus.FAILED, now);
     }

@@ -58,6 +58,17 @@ class TerminalAndControlTest {
     }
 
     @Test
+    void jobFailWithoutErrorLeavesLedgerAndMessageAlone() {
+        JobFixture f = JobFixture.job();
+        f.apply(event(EventType.JOB_PROGRESS).message("halfway"));
+        f.apply(EventType.JOB_FAIL);
+
+        assertEquals("failed", f.status());
+        assertEquals("halfway", f.progress().message());
+        assertEquals(0, f.snapshot().errors().count());
+    }
+
+    @Test
     void jobCancelIsTerminalAndFailsOpenStages() {
         JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 10L));
         f.apply(event(EventType.STAGE_START).stage("download"));
