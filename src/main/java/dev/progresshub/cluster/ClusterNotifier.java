@@ -1,0 +1,59 @@
+package dev.progresshub.cluster;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.progresshub.cluster.ClusterMessage.Kind;
+import dev.progresshub.jobs.JobKey;
+
+/**
+ * Sends cluster messages inside the writer's transaction, so PostgreSQL delivers them only on commit.
+ * One NOTIFY per transaction, never one per event: NOTIFY takes a database-wide lock at commit.
+ */
+@ApplicationScoped
+public class ClusterNotifier {
+
+    static final String CHANNEL = "progress_hub";
+
+    private final String instanceId = UUID.randomUUID().toString();
+    private final EntityManager entityManager;
+    private final ObjectMapper mapper;
+
+    ClusterNotifier(EntityManager entityManager, ObjectMapper mapper) {
+        this.entityManager = entityManager;
+        this.mapper = mapper;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public void jobChanged(JobKey key, long version, long afterEventId, long lastEventId) {
+        send(new ClusterMessage(instanceId, Kind.JOB_CHANGED, key.project(), key.id(), version, afterEventId,
+                lastEventId, null));
+    }
+
+    public void jobDeleted(JobKey key, long version) {
+        send(new ClusterMessage(instanceId, Kind.JOB_DELETED, key.project(), key.id(), version, null, null, null));
+    }
+
+    public void tokenRevoked(String tokenId) {
+        send(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null, tokenId));
+    }
+
+    private void send(ClusterMessage message) {
+        try {
+            entityManager.createNativeQuery("select cast(pg_notify(?1, ?2) as text)")
+                    .setParameter(1, CHANNEL)
+                    .setParameter(2, mapper.writeValueAsString(message))
+                    .getSingleResult();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cluster message not serializable", e);
+        }
+    }
+}

@@ -1,0 +1,454 @@
+package dev.progresshub.domain;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The aggregate: everything known about one job, changed only by {@link #apply}, {@link #requestControl} and
+ * {@link #markStalledIfSilent}. Persisted as JSON through Jackson with field visibility, hence private
+ * non-final fields of JDK or package types, a private no-arg constructor, and no get/is/set-named methods.
+ */
+public final class JobState {
+    private String project;
+    private String id;
+    private String name;
+    private String operation;
+    private JobStatus status;
+    private RequestedState requestedState;
+    private ProgressState progress = new ProgressState();
+    private List<StageState> stages = new ArrayList<>();
+    private Map<String, Long> itemsByType = new LinkedHashMap<>();
+    private ErrorLedger errors = new ErrorLedger();
+    private String lastProcessedId;
+    private Map<String, Object> resumeState = new LinkedHashMap<>();
+    private Map<String, String> labels = new LinkedHashMap<>();
+    private long heartbeatSeconds;
+    private Instant createdAt;
+    private Instant startedAt;
+    private Instant updatedAt;
+    private Instant finishedAt;
+    private Instant heartbeatAt;
+    private long lastEventId;
+    private long version;
+    private RateWindow rate = new RateWindow();
+    private WorkerSequences workerSequences = new WorkerSequences();
+
+    private JobState() {
+    }
+
+    /** A PENDING job at version 1; bad numbers or stage names throw InvalidEventException (fields as sent). */
+    public static JobState create(String project, String id, String name, String operation, Long total,
+                                  List<StageSpec> stages, Map<String, String> labels, long heartbeatSeconds,
+                                  Instant now) {
+        List<StageSpec> stageSpecs = stages == null ? List.of() : stages;
+        NewJobValidator.validate(total, stageSpecs, heartbeatSeconds);
+        JobState job = new JobState();
+        job.project = Objects.requireNonNull(project, "project");
+        job.id = Objects.requireNonNull(id, "id");
+        job.name = name;
+        job.operation = operation;
+        job.status = JobStatus.PENDING;
+        job.progress.total = total;
+        stageSpecs.forEach(spec -> job.stages.add(new StageState(spec.name().trim(), StageStatus.PENDING, spec.total())));
+        if (labels != null) {
+            job.labels.putAll(labels);
+        }
+        job.heartbeatSeconds = heartbeatSeconds;
+        job.createdAt = Objects.requireNonNull(now, "now");
+        job.updatedAt = now;
+        job.version = 1;
+        return job;
+    }
+
+    /**
+     * Applies one ingested event. Order: service-only types are refused (a service bug), the event is
+     * validated (so nothing, not even the seq ledger, sees a malformed event), a seen worker+seq is a
+     * DUPLICATE, and only then a terminal job refuses - so a retried terminal event is a DUPLICATE, not a 409.
+     */
+    public Applied apply(Event e, Instant now) {
+        if (!e.type().acceptedFromIngest()) {
+            throw new IllegalArgumentException(e.type().wire() + " is written by the service, never applied");
+        }
+        e.validate();
+        if (workerSequences.alreadySeen(e.worker(), e.seq())) {
+            return Applied.DUPLICATE;
+        }
+        if (status.isTerminal()) {
+            throw new TerminalJobException(id, status);
+        }
+        // Late: older than what this worker already reported. Its counts still count; it replaces nothing.
+        boolean late = workerSequences.isLate(e.worker(), e.seq());
+        workerSequences.record(e.worker(), e.seq());
+        version++;
+        heartbeatAt = now;
+        if (e.type() == EventType.HEARTBEAT) {
+            heartbeat(now);
+        } else {
+            updatedAt = now;
+            wakeUp(e.type(), now);
+            change(e, late, now);
+            sampleRates(now);
+        }
+        return Applied.APPLIED;
+    }
+
+    /**
+     * Records an operator's request; the worker sees it in its next ingest response. A pending cancel wins:
+     * a later pause or resume is recorded in the timeline but does not replace it.
+     */
+    public Event requestControl(ControlAction a, Instant now) {
+        if (status.isTerminal()) {
+            throw new TerminalJobException(id, status);
+        }
+        EventType recorded = switch (a) {
+            case PAUSE -> requestPause();
+            case RESUME -> requestResume();
+            case CANCEL -> requestCancel(now);
+        };
+        version++;
+        updatedAt = now;
+        return Event.builder(recorded).at(now).build();
+    }
+
+    /**
+     * The scheduler's check: silent longer than heartbeatSeconds, a RUNNING job is STALLED and an unconfirmed
+     * cancel expires into CANCELLED. A PENDING or PAUSED job is not stalled: nobody is expected to report.
+     */
+    public boolean markStalledIfSilent(Instant now) {
+        Instant lastSign = heartbeatAt != null ? heartbeatAt : createdAt;
+        if (status.isTerminal() || !lastSign.plusSeconds(heartbeatSeconds).isBefore(now)) {
+            return false;
+        }
+        if (requestedState == RequestedState.CANCELLED) {
+            finish(JobStatus.CANCELLED, StageStatus.FAILED, now);
+        } else if (status == JobStatus.RUNNING) {
+            status = JobStatus.STALLED;
+        } else {
+            return false;
+        }
+        version++;
+        updatedAt = now;
+        return true;
+    }
+
+    /** The service stored a timeline event under this id. */
+    public void recordStored(long eventId) {
+        lastEventId = Math.max(lastEventId, eventId);
+    }
+
+    public JobSnapshot snapshot() {
+        Throughput throughput = throughput();
+        JobSnapshot.Progress progressView = new JobSnapshot.Progress(progress.current, progress.total,
+                progress.failed, Snapshots.percent(throughput.handled(), throughput.total()), progress.phase,
+                progress.message, progress.details, progress.currentItem);
+        return new JobSnapshot(id, project, name, operation, status.wire(),
+                requestedState == null ? null : requestedState.wire(), progressView,
+                stages.stream().map(StageState::view).toList(), Snapshots.copy(itemsByType), errors.view(),
+                lastProcessedId, Snapshots.copy(resumeState), Snapshots.copy(labels), rate.ratePerSecond(),
+                etaSeconds(throughput), createdAt, startedAt, updatedAt, finishedAt, heartbeatAt, lastEventId,
+                version);
+    }
+
+    public String project() { return project; }
+    public String id() { return id; }
+    public String name() { return name; }
+    public String operation() { return operation; }
+    public JobStatus status() { return status; }
+    public RequestedState requestedState() { return requestedState; }
+    public long version() { return version; }
+    public long lastEventId() { return lastEventId; }
+    public Instant createdAt() { return createdAt; }
+    public Instant updatedAt() { return updatedAt; }
+    public Instant heartbeatAt() { return heartbeatAt; }
+    public Instant finishedAt() { return finishedAt; }
+    public Map<String, String> labels() { return Snapshots.copy(labels); }
+    public long heartbeatSeconds() { return heartbeatSeconds; }
+
+    // --- apply ---------------------------------------------------------------------------------------------
+
+    /** Any report proves a STALLED worker alive; only work starts a PENDING job. */
+    private void wakeUp(EventType type, Instant now) {
+        if (status == JobStatus.STALLED || (status == JobStatus.PENDING && type.isWork())) {
+            run(now);
+        }
+    }
+
+    /** A heartbeat changes the snapshot only by reviving a STALLED job; that is an update too. */
+    private void heartbeat(Instant now) {
+        if (status == JobStatus.STALLED) {
+            run(now);
+            updatedAt = now;
+        }
+    }
+
+    private void change(Event e, boolean late, Instant now) {
+        switch (e.type()) {
+            case JOB_START -> startJob(e, late, now);
+            case JOB_PROGRESS -> reportProgress(e, late);
+            case JOB_COMPLETE -> completeJob(e, late, now);
+            case JOB_FAIL -> failJob(e, late, now);
+            case JOB_PAUSE -> confirmPause(e, late);
+            case JOB_RESUME -> confirmResume(e, late, now);
+            case JOB_CANCEL -> cancelJob(e, late, now);
+            case STAGE_START -> startStage(e, late, now);
+            case ITEM_COMPLETE -> completeItem(e, now);
+            case ITEM_FAIL -> failItem(e, now);
+            case STAGE_PROGRESS -> reportStageProgress(e, late, now);
+            case STAGE_COMPLETE -> closeStage(e, StageStatus.COMPLETED, now);
+            case STAGE_FAIL -> closeStage(e, StageStatus.FAILED, now);
+            case ITEMS_DISCOVERED -> e.itemsByType().forEach((type, delta) -> itemsByType.merge(type, delta, Long::sum));
+            case CHECKPOINT -> checkpoint(e, late);
+            // message: timeline only. heartbeat and the service's own types never get here.
+            default -> { }
+        }
+    }
+
+    /** A (non-late) job_start means the worker runs now, even after a pause (e.g. a restarted process). */
+    private void startJob(Event e, boolean late, Instant now) {
+        if (late) {
+            return;
+        }
+        run(now);
+        replaceIfPresent(e.total(), total -> progress.total = total);
+        replaceMessage(e);
+    }
+
+    private void reportProgress(Event e, boolean late) {
+        if (e.current() != null) {
+            progress.current = Math.max(progress.current, e.current());
+        }
+        if (late) {
+            return;
+        }
+        replaceIfPresent(e.total(), total -> progress.total = total);
+        replaceIfPresent(e.phase(), phase -> progress.phase = phase);
+        replaceMessage(e);
+        replaceIfPresent(e.details(), details -> progress.details = details);
+        replaceIfPresent(e.currentItem(), currentItem -> progress.currentItem = currentItem);
+    }
+
+    private void completeJob(Event e, boolean late, Instant now) {
+        if (!late) {
+            replaceMessage(e);
+        }
+        finish(JobStatus.COMPLETED, StageStatus.COMPLETED, now);
+    }
+
+    /** The error also lands in the ledger (class "job" unless given) and, without a message, in progress.message. */
+    private void failJob(Event e, boolean late, Instant now) {
+        if (e.error() != null) {
+            errors.record(Objects.requireNonNullElse(e.errorClass(), "job"), e.item(), e.error(),
+                    Objects.requireNonNullElse(e.at(), now));
+        }
+        if (!late) {
+            replaceIfPresent(e.message() != null ? e.message() : e.error(), text -> progress.message = text);
+        }
+        finish(JobStatus.FAILED, StageStatus.FAILED, now);
+    }
+
+    /** Open stages of a cancelled job are marked FAILED (with finishedAt): they will never complete. */
+    private void cancelJob(Event e, boolean late, Instant now) {
+        if (!late) {
+            replaceMessage(e);
+        }
+        finish(JobStatus.CANCELLED, StageStatus.FAILED, now);
+    }
+
+    /** A late pause or resume confirmation is ignored: it would undo the newer state the worker reported. */
+    private void confirmPause(Event e, boolean late) {
+        if (late) {
+            return;
+        }
+        status = JobStatus.PAUSED;
+        clearRequest(RequestedState.PAUSED);
+        replaceMessage(e);
+    }
+
+    private void confirmResume(Event e, boolean late, Instant now) {
+        if (late) {
+            return;
+        }
+        run(now);
+        clearRequest(RequestedState.PAUSED);
+        replaceMessage(e);
+    }
+
+    /** stage_start reopens a closed stage (the worker retries it), unless the event is late. */
+    private void startStage(Event e, boolean late, Instant now) {
+        StageState stage = stageNamed(e.stage());
+        if (late) {
+            stage.startIfPending(now);
+            return;
+        }
+        stage.start(now);
+        replaceIfPresent(e.total(), total -> stage.total = total);
+    }
+
+    private void completeItem(Event e, Instant now) {
+        if (e.stage() == null) {
+            progress.current++;
+        } else {
+            workingStage(e.stage(), now).completed++;
+        }
+    }
+
+    private void failItem(Event e, Instant now) {
+        if (e.stage() == null) {
+            progress.failed++;
+        } else {
+            workingStage(e.stage(), now).failed++;
+        }
+        errors.record(Objects.requireNonNullElse(e.errorClass(), "error"), e.item(), e.error(),
+                Objects.requireNonNullElse(e.at(), now));
+    }
+
+    private void reportStageProgress(Event e, boolean late, Instant now) {
+        StageState stage = workingStage(e.stage(), now);
+        raiseStageCounts(stage, e);
+        if (!late) {
+            replaceIfPresent(e.total(), total -> stage.total = total);
+            replaceIfPresent(e.batchInfo(), batchInfo -> stage.batchInfo = batchInfo);
+        }
+    }
+
+    /** The event's message goes to the timeline only; an unknown stage is created already closed. */
+    private void closeStage(Event e, StageStatus closedAs, Instant now) {
+        StageState stage = stageNamed(e.stage());
+        raiseStageCounts(stage, e);
+        stage.close(closedAs, now);
+    }
+
+    private void checkpoint(Event e, boolean late) {
+        if (late) {
+            return;
+        }
+        lastProcessedId = e.lastProcessedId();
+        replaceIfPresent(e.resumeState(), state -> resumeState = new LinkedHashMap<>(state));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------------------
+
+    private void run(Instant now) {
+        status = JobStatus.RUNNING;
+        if (startedAt == null) {
+            startedAt = now;
+        }
+    }
+
+    /** Terminal: a finished job has no pending request, and its open stages are closed as given. */
+    private void finish(JobStatus finalStatus, StageStatus openStagesBecome, Instant now) {
+        status = finalStatus;
+        finishedAt = now;
+        requestedState = null;
+        stages.stream().filter(stage -> stage.status.isOpen()).forEach(stage -> stage.close(openStagesBecome, now));
+    }
+
+    private void clearRequest(RequestedState confirmed) {
+        if (requestedState == confirmed) {
+            requestedState = null;
+        }
+    }
+
+    private void replaceMessage(Event e) {
+        replaceIfPresent(e.message(), message -> progress.message = message);
+    }
+
+    private static <T> void replaceIfPresent(T value, Consumer<T> replace) {
+        if (value != null) {
+            replace.accept(value);
+        }
+    }
+
+    /** The named stage, appended PENDING when unknown. */
+    private StageState stageNamed(String stageName) {
+        for (StageState stage : stages) {
+            if (stage.name.equals(stageName)) {
+                return stage;
+            }
+        }
+        StageState stage = new StageState(stageName, StageStatus.PENDING, null);
+        stages.add(stage);
+        return stage;
+    }
+
+    /** The stage that work was reported for: started if it was PENDING (or unknown), closed ones stay closed. */
+    private StageState workingStage(String stageName, Instant now) {
+        StageState stage = stageNamed(stageName);
+        stage.startIfPending(now);
+        return stage;
+    }
+
+    private static void raiseStageCounts(StageState stage, Event e) {
+        if (e.completed() != null) {
+            stage.completed = Math.max(stage.completed, e.completed());
+        }
+        if (e.failed() != null) {
+            stage.failed = Math.max(stage.failed, e.failed());
+        }
+    }
+
+    private void sampleRates(Instant now) {
+        rate.sampleIfChanged(now, throughput().handled());
+        stages.forEach(stage -> stage.rate.sampleIfChanged(now, stage.handled()));
+    }
+
+    // --- control -------------------------------------------------------------------------------------------
+
+    private EventType requestPause() {
+        if (requestedState != RequestedState.CANCELLED) {
+            requestedState = RequestedState.PAUSED;
+        }
+        return EventType.PAUSE_REQUESTED;
+    }
+
+    /** A PAUSED job stays PAUSED until the worker confirms with job_resume; it now sees no request. */
+    private EventType requestResume() {
+        clearRequest(RequestedState.PAUSED);
+        return EventType.RESUME_REQUESTED;
+    }
+
+    /** Nobody ever reported for a PENDING job, so nobody could confirm: it is cancelled at once. */
+    private EventType requestCancel(Instant now) {
+        requestedState = RequestedState.CANCELLED;
+        if (status == JobStatus.PENDING) {
+            finish(JobStatus.CANCELLED, StageStatus.FAILED, now);
+        }
+        return EventType.CANCEL_REQUESTED;
+    }
+
+    // --- computed values -----------------------------------------------------------------------------------
+
+    /**
+     * What the job's percent, rate and ETA count: its own counters when it has a total; else the summed stages
+     * when any stage has a total (handled over all stages, total over the stages that have one); else its own
+     * counters, or the summed stages when it has none of its own.
+     */
+    private Throughput throughput() {
+        long stagesHandled = stages.stream().mapToLong(StageState::handled).sum();
+        if (progress.total != null && progress.total > 0) {
+            return new Throughput(progress.handled(), progress.total);
+        }
+        List<Long> stageTotals = stages.stream().map(stage -> stage.total).filter(Objects::nonNull).toList();
+        if (!stageTotals.isEmpty()) {
+            return new Throughput(stagesHandled, stageTotals.stream().mapToLong(Long::longValue).sum());
+        }
+        return new Throughput(progress.handled() > 0 ? progress.handled() : stagesHandled, null);
+    }
+
+    /** A completed job needs no more time; a failed or cancelled one will never finish. */
+    private Long etaSeconds(Throughput throughput) {
+        return switch (status) {
+            case COMPLETED -> 0L;
+            case FAILED, CANCELLED -> null;
+            default -> Snapshots.eta(throughput.handled(), throughput.total(), rate.exactRate());
+        };
+    }
+
+    private record Throughput(long handled, Long total) {
+    }
+}

@@ -1,0 +1,81 @@
+package dev.progresshub.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Items handled per second as a moving average over the last {@link #WINDOW} of samples.
+ * A sample is (server time, handled count), taken when the count changed.
+ */
+class RateWindow {
+    static final Duration WINDOW = Duration.ofSeconds(60);
+    static final int MAX_SAMPLES = 64;
+
+    List<Sample> samples = new ArrayList<>();
+
+    RateWindow() {
+    }
+
+    void sampleIfChanged(Instant now, long handled) {
+        Sample newest = samples.isEmpty() ? null : samples.get(samples.size() - 1);
+        long lastHandled = newest == null ? 0 : newest.handled;
+        if (handled == lastHandled) {
+            return;
+        }
+        if (handled < lastHandled) {
+            // Counts never go back, so a drop means the job switched what it counts (e.g. from stage sums
+            // to its own total): the old samples measure something else.
+            samples.clear();
+        } else if (newest != null && newest.at.equals(now)) {
+            // Several events in one request share one instant: keep one sample per instant.
+            newest.handled = handled;
+            return;
+        }
+        samples.add(new Sample(now, handled));
+        dropOutdated(now);
+    }
+
+    /** Null with fewer than two samples or no elapsed time; rounded to two decimals. */
+    Double ratePerSecond() {
+        Double rate = exactRate();
+        return rate == null ? null : Snapshots.round(rate, 2);
+    }
+
+    /** Unrounded, so the ETA of a slow job is not lost to rounding the rate to 0.00. */
+    Double exactRate() {
+        if (samples.size() < 2) {
+            return null;
+        }
+        Sample baseline = samples.get(0);
+        Sample newest = samples.get(samples.size() - 1);
+        double seconds = Duration.between(baseline.at, newest.at).toMillis() / 1000.0;
+        return seconds <= 0 ? null : (newest.handled - baseline.handled) / seconds;
+    }
+
+    /** Keeps the newest sample from before the window as the baseline, so the window is always spanned. */
+    private void dropOutdated(Instant now) {
+        Instant windowStart = now.minus(WINDOW);
+        while (samples.size() > 1 && samples.get(1).at.isBefore(windowStart)) {
+            samples.remove(0);
+        }
+        while (samples.size() > MAX_SAMPLES) {
+            samples.remove(0);
+        }
+    }
+
+    /** One observation of the handled count. */
+    static class Sample {
+        Instant at;
+        long handled;
+
+        Sample() {
+        }
+
+        Sample(Instant at, long handled) {
+            this.at = at;
+            this.handled = handled;
+        }
+    }
+}

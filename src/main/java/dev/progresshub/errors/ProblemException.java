@@ -1,0 +1,71 @@
+package dev.progresshub.errors;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A refusal the service decides on (not a domain rule): it carries the problem answer and any headers it
+ * needs, such as {@code WWW-Authenticate} or {@code Retry-After}.
+ */
+public class ProblemException extends RuntimeException {
+
+    private final transient Problem problem;
+    private final transient Map<String, String> headers;
+
+    private ProblemException(Problem problem, Map<String, String> headers) {
+        super(problem.detail(), null, false, false);
+        this.problem = problem;
+        this.headers = headers;
+    }
+
+    public Problem problem() {
+        return problem;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(Problem.of(400, "bad-request", "Bad request", detail), Map.of());
+    }
+
+    public static ProblemException invalid(String field, String message) {
+        return new ProblemException(Problem.of(400, "validation", "Invalid request", field + ": " + message)
+                .withErrors(List.of(new Problem.FieldProblem(field, message))), Map.of());
+    }
+
+    /** A missing, unknown, expired or revoked token; {@code error} follows RFC 6750 when a token was sent. */
+    public static ProblemException unauthorized(String detail, boolean tokenWasSent) {
+        String challenge = tokenWasSent
+                ? "Bearer realm=\"progress-hub\", error=\"invalid_token\", error_description=\"" + detail + "\""
+                : "Bearer realm=\"progress-hub\"";
+        return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", detail),
+                Map.of("WWW-Authenticate", challenge));
+    }
+
+    public static ProblemException forbidden(String scope) {
+        return new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                "this token lacks the '" + scope + "' scope"),
+                Map.of("WWW-Authenticate", "Bearer realm=\"progress-hub\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(Problem.of(404, "not-found", "Not found", detail), Map.of());
+    }
+
+    public static ProblemException payloadTooLarge(String detail) {
+        return new ProblemException(Problem.of(413, "payload-too-large", "Payload too large", detail), Map.of());
+    }
+
+    public static ProblemException idempotencyMismatch() {
+        return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
+                "this Idempotency-Key was already used with a different request body"), Map.of());
+    }
+
+    public static ProblemException rateLimited(long retryAfterSeconds) {
+        return new ProblemException(Problem.of(429, "rate-limited", "Too many requests",
+                "this token's request rate is over its limit; retry after " + retryAfterSeconds + " s"),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+}

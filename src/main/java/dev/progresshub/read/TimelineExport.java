@@ -1,0 +1,82 @@
+package dev.progresshub.read;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.StreamingOutput;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.progresshub.jobs.JobEventEntity;
+import dev.progresshub.jobs.JobEventRepository;
+import dev.progresshub.jobs.JobKey;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/** Streams a whole timeline as NDJSON or CSV, a page at a time, so memory stays flat for any length. */
+@ApplicationScoped
+public class TimelineExport {
+
+    private static final int PAGE = 1000;
+    private static final String[] CSV_COLUMNS = { "id", "type", "stage", "item", "worker", "seq", "at",
+            "message", "error" };
+
+    private final JobEventRepository events;
+    private final ObjectMapper mapper;
+
+    TimelineExport(JobEventRepository events, ObjectMapper mapper) {
+        this.events = events;
+        this.mapper = mapper;
+    }
+
+    public StreamingOutput stream(JobKey key, String type, String stage, boolean csv) {
+        return output -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
+            if (csv) {
+                writer.write(String.join(",", CSV_COLUMNS) + ",data\n");
+            }
+            long after = 0;
+            List<JobEventEntity> page;
+            do {
+                long from = after;
+                page = QuarkusTransaction.requiringNew().call(() -> events.timeline(key, from, type, stage, PAGE));
+                for (JobEventEntity event : page) {
+                    writer.write(csv ? csvLine(event.body) : event.body + "\n");
+                    after = event.id;
+                }
+                writer.flush();
+            } while (page.size() == PAGE);
+        };
+    }
+
+    private String csvLine(String json) throws IOException {
+        JsonNode node = mapper.readTree(json);
+        StringBuilder line = new StringBuilder();
+        for (String column : CSV_COLUMNS) {
+            JsonNode value = node.get(column);
+            line.append(value == null || value.isNull() ? "" : csvCell(value.asText())).append(',');
+        }
+        JsonNode data = node.get("data");
+        line.append(data == null ? "" : csvCell(toJson(data))).append('\n');
+        return line.toString();
+    }
+
+    private String toJson(JsonNode data) throws JsonProcessingException {
+        return mapper.writeValueAsString(data);
+    }
+
+    /** RFC 4180 quoting; a leading formula character is defused so spreadsheets show it as text. */
+    private static String csvCell(String value) {
+        String safe = !value.isEmpty() && "=+-@".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (safe.contains(",") || safe.contains("\"") || safe.contains("\n") || safe.contains("\r")) {
+            return "\"" + safe.replace("\"", "\"\"") + "\"";
+        }
+        return safe;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.progresshub.streams;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Predicate;
+
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import dev.progresshub.domain.JobStatus;
+import dev.progresshub.jobs.JobChanged;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+/**
+ * One connected client. It is registered before its first messages are read from the database, and
+ * holds live changes back until those are sent, so nothing committed in between is lost; per-job streams
+ * drop what the replay already covered by id.
+ */
+final class Subscription {
+
+    private final Predicate<JobChanged> interest;
+    private final boolean endsWithJob;
+    private final Sse sse;
+    private final long retryMillis;
+    private final ArrayDeque<PendingChange> pending = new ArrayDeque<>();
+    private List<SseMessage> initial = List.of();
+    private MultiEmitter<? super OutboundSseEvent> emitter;
+    private long lastSentId = -1;
+    private boolean finished;
+
+    private record PendingChange(JobChanged change, List<SseMessage> messages) {
+    }
+
+    Subscription(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, long retryMillis) {
+        this.interest = interest;
+        this.endsWithJob = endsWithJob;
+        this.sse = sse;
+        this.retryMillis = retryMillis;
+    }
+
+    boolean wants(JobChanged change) {
+        return interest.test(change);
+    }
+
+    /** The messages read from the database for this client: snapshot, replay or reset. */
+    synchronized void prime(List<SseMessage> messages, boolean jobAlreadyFinished) {
+        initial = messages;
+        finished = jobAlreadyFinished && endsWithJob;
+    }
+
+    /** The client subscribed: send what was read, then what arrived meanwhile, then go live. */
+    synchronized void attach(MultiEmitter<? super OutboundSseEvent> clientEmitter) {
+        emitter = clientEmitter;
+        // a first comment flushes the headers at once and sets the client's reconnection delay
+        emitter.emit(sse.newEventBuilder().comment("connected").reconnectDelay(retryMillis).build());
+        initial.forEach(this::send);
+        initial = List.of();
+        while (!pending.isEmpty() && !finished) {
+            PendingChange next = pending.poll();
+            deliver(next.change(), next.messages());
+        }
+        if (finished) {
+            emitter.complete();
+        }
+    }
+
+    synchronized void offer(JobChanged change, List<SseMessage> messages) {
+        if (emitter == null) {
+            pending.add(new PendingChange(change, messages));
+        } else if (!finished) {
+            deliver(change, messages);
+            if (finished) {
+                emitter.complete();
+            }
+        }
+    }
+
+    synchronized void heartbeat() {
+        if (emitter != null && !finished) {
+            emitter.emit(sse.newEventBuilder().comment("keepalive").build());
+        }
+    }
+
+    /** Ends the stream, telling the client when to come back (server shutdown). */
+    synchronized void close() {
+        if (emitter != null && !finished) {
+            finished = true;
+            emitter.emit(sse.newEventBuilder().comment("closing").reconnectDelay(retryMillis).build());
+            emitter.complete();
+        }
+    }
+
+    /** Live messages; a per-job stream skips what its replay already sent (ids grow per job). */
+    private void deliver(JobChanged change, List<SseMessage> messages) {
+        messages.stream().filter(m -> !endsWithJob || m.id() > lastSentId).forEach(this::send);
+        if (endsWithJob && (change.deleted() || isTerminal(change))) {
+            finished = true;
+        }
+    }
+
+    private static boolean isTerminal(JobChanged change) {
+        return JobStatus.fromWire(change.snapshot().status()).isTerminal();
+    }
+
+    private void send(SseMessage message) {
+        lastSentId = Math.max(lastSentId, message.id());
+        emitter.emit(sse.newEventBuilder().id(Long.toString(message.id())).data(message.data()).build());
+    }
+}

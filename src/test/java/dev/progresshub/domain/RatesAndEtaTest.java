@@ -1,0 +1,232 @@
+package dev.progresshub.domain;
+
+import org.junit.jupiter.api.Test;
+
+import static dev.progresshub.domain.JobFixture.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Moving-average rates (60 s window, server clock) and the ETAs derived from them. */
+class RatesAndEtaTest {
+
+    private static Event.Builder jobAt(long current) {
+        return event(EventType.JOB_PROGRESS).current(current);
+    }
+
+    private static Event.Builder downloadAt(long completed, long failed) {
+        return event(EventType.STAGE_PROGRESS).stage("download").completed(completed).failed(failed);
+    }
+
+    @Test
+    void noRateOrEtaBeforeTwoSamples() {
+        JobFixture f = JobFixture.jobWithTotal(100);
+        f.apply(EventType.JOB_START);
+        f.advance(10).apply(jobAt(10));
+
+        assertNull(f.snapshot().ratePerSecond());
+        assertNull(f.snapshot().etaSeconds());
+    }
+
+    @Test
+    void jobRateIsHandledItemsPerSecondAndEtaRoundsUp() {
+        JobFixture f = JobFixture.jobWithTotal(100);
+        f.apply(jobAt(10));
+        f.advance(4).apply(jobAt(28));
+
+        assertEquals(4.5, f.snapshot().ratePerSecond());
+        assertEquals(16L, f.snapshot().etaSeconds(), "72 left at 4.5/s = 16 s");
+    }
+
+    @Test
+    void failedItemsCountAsHandled() {
+        JobFixture f = JobFixture.jobWithTotal(10);
+        f.apply(event(EventType.ITEM_COMPLETE).item("a"));
+        f.advance(2).apply(event(EventType.ITEM_FAIL).item("b").error("x"));
+
+        assertEquals(0.5, f.snapshot().ratePerSecond());
+        assertEquals(16L, f.snapshot().etaSeconds(), "8 left at 0.5/s");
+    }
+
+    @Test
+    void theContractExampleStage() {
+        JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 100L));
+        f.apply(downloadAt(1, 1));
+        f.advance(20).apply(downloadAt(25, 1));
+
+        JobSnapshot.StageView stage = f.stage("download");
+        assertEquals(1.2, stage.ratePerSecond());
+        assertEquals(62L, stage.etaSeconds(), "74 left at 1.2/s");
+        assertEquals(26.0, stage.percent());
+    }
+
+    @Test
+    void theRateIsRoundedToTwoDecimals() {
+        JobFixture f = JobFixture.jobWithTotal(1000);
+        f.apply(jobAt(1));
+        f.advance(3).apply(jobAt(2));
+
+        assertEquals(0.33, f.snapshot().ratePerSecond());
+        assertEquals(2994L, f.snapshot().etaSeconds(), "998 left at exactly 1/3 per second");
+    }
+
+    @Test
+    void onlySamplesInTheLastMinuteCountPlusOneBaselineBeforeIt() {
+        JobFixture f = JobFixture.jobWithTotal(10_000);
+        f.apply(jobAt(100));
+        f.advance(100).apply(jobAt(200));
+        f.advance(40).apply(jobAt(600));
+        f.advance(30).apply(jobAt(900));
+
+        // At t170 the window starts at t110: 100-at-t0 is dropped, 200-at-t100 is the baseline: 700 in 70 s.
+        assertEquals(10.0, f.snapshot().ratePerSecond());
+    }
+
+    @Test
+    void aSlowdownShowsOnceOldSamplesLeaveTheWindow() {
+        JobFixture f = JobFixture.jobWithTotal(10_000);
+        f.apply(jobAt(1));
+        for (int i = 1; i <= 6; i++) {
+            f.advance(10).apply(jobAt(1 + 100L * i));
+        }
+        assertEquals(10.0, f.snapshot().ratePerSecond());
+
+        // Seven slow samples (t70..t130): the fast ones before the baseline at t60 leave the window.
+        for (int i = 1; i <= 7; i++) {
+            f.advance(10).apply(jobAt(601 + 10L * i));
+        }
+        assertEquals(1.0, f.snapshot().ratePerSecond());
+    }
+
+    @Test
+    void samplesAreTakenOnlyWhenACountChanges() {
+        JobFixture f = JobFixture.jobWithTotal(100);
+        f.apply(jobAt(10));
+        f.advance(5).apply(jobAt(20));
+        f.advance(20).apply(event(EventType.JOB_PROGRESS).phase("still busy"));
+
+        assertEquals(2.0, f.snapshot().ratePerSecond(), "a report without new counts does not dilute the rate");
+    }
+
+    @Test
+    void eventsAtTheSameInstantShareOneSample() {
+        JobFixture f = JobFixture.jobWithTotal(100);
+        f.apply(jobAt(10));
+        f.advance(10).apply(jobAt(20));
+        f.apply(jobAt(30));
+
+        assertEquals(2.0, f.snapshot().ratePerSecond());
+    }
+
+    @Test
+    void allSamplesAtOneInstantGiveNoRate() {
+        JobFixture f = JobFixture.jobWithTotal(100);
+        f.apply(jobAt(10));
+        f.apply(jobAt(20));
+
+        assertNull(f.snapshot().ratePerSecond());
+    }
+
+    @Test
+    void atMost64SamplesAreKept() {
+        JobFixture f = JobFixture.jobWithTotal(100_000);
+        // 1 item per half second for 20 s, then 10 per half second: 64 samples reach back only 32 s.
+        for (int i = 1; i <= 40; i++) {
+            f.apply(jobAt(i));
+            f.now = f.now.plusMillis(500);
+        }
+        for (int i = 1; i <= 64; i++) {
+            f.apply(jobAt(40 + 10L * i));
+            f.now = f.now.plusMillis(500);
+        }
+
+        assertEquals(20.0, f.snapshot().ratePerSecond());
+    }
+
+    @Test
+    void withoutOwnCountsTheJobRateSumsTheStages() {
+        JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 100L), new StageSpec("parse", 100L));
+        f.apply(downloadAt(10, 0));
+        f.advance(10).apply(downloadAt(30, 0));
+        f.apply(event(EventType.STAGE_PROGRESS).stage("parse").completed(20L));
+
+        JobSnapshot snapshot = f.snapshot();
+        assertEquals(4.0, snapshot.ratePerSecond());
+        assertEquals(38L, snapshot.etaSeconds(), "150 of 200 left at 4/s");
+        assertEquals(2.0, f.stage("download").ratePerSecond());
+        assertNull(f.stage("parse").ratePerSecond());
+    }
+
+    @Test
+    void whenTheJobSwitchesToItsOwnTotalOldStageSamplesAreDropped() {
+        JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 100L));
+        f.apply(downloadAt(50, 0));
+        f.advance(10).apply(downloadAt(60, 0));
+        f.advance(10).apply(event(EventType.JOB_PROGRESS).current(5L).total(500L));
+
+        assertNull(f.snapshot().ratePerSecond(), "one sample of the new count");
+        f.advance(5).apply(jobAt(15));
+        assertEquals(2.0, f.snapshot().ratePerSecond());
+    }
+
+    @Test
+    void etaIsZeroWhenEverythingIsHandled() {
+        JobFixture f = JobFixture.jobWithTotal(10);
+        f.apply(jobAt(5));
+        f.advance(5).apply(jobAt(10));
+
+        assertEquals(0L, f.snapshot().etaSeconds());
+    }
+
+    @Test
+    void etaIsNullWithoutATotal() {
+        JobFixture f = JobFixture.job();
+        f.apply(jobAt(5));
+        f.advance(5).apply(jobAt(10));
+
+        assertEquals(1.0, f.snapshot().ratePerSecond());
+        assertNull(f.snapshot().etaSeconds());
+    }
+
+    @Test
+    void aCompletedJobKeepsItsLastRateAndHasEtaZero() {
+        JobFixture f = JobFixture.jobWithTotal(100);
+        f.apply(jobAt(10));
+        f.advance(10).apply(jobAt(30));
+        f.advance(60).apply(EventType.JOB_COMPLETE);
+
+        assertEquals(2.0, f.snapshot().ratePerSecond());
+        assertEquals(0L, f.snapshot().etaSeconds());
+    }
+
+    @Test
+    void aFailedOrCancelledJobHasNoEta() {
+        JobFixture failed = JobFixture.jobWithTotal(100);
+        failed.apply(jobAt(10));
+        failed.advance(10).apply(jobAt(30));
+        failed.apply(EventType.JOB_FAIL);
+        assertEquals(2.0, failed.snapshot().ratePerSecond());
+        assertNull(failed.snapshot().etaSeconds());
+
+        JobFixture cancelled = JobFixture.jobWithTotal(100);
+        cancelled.apply(jobAt(10));
+        cancelled.advance(10).apply(jobAt(30));
+        cancelled.apply(EventType.JOB_CANCEL);
+        assertNull(cancelled.snapshot().etaSeconds());
+    }
+
+    @Test
+    void aCompletedStageHasEtaZeroAndAFailedStageNone() {
+        JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 100L), new StageSpec("parse", 100L));
+        f.apply(downloadAt(10, 0));
+        f.apply(event(EventType.STAGE_PROGRESS).stage("parse").completed(10L));
+        f.advance(10).apply(downloadAt(20, 0));
+        f.apply(event(EventType.STAGE_PROGRESS).stage("parse").completed(20L));
+        f.apply(event(EventType.STAGE_COMPLETE).stage("download"));
+        f.apply(event(EventType.STAGE_FAIL).stage("parse"));
+
+        assertEquals(1.0, f.stage("download").ratePerSecond());
+        assertEquals(0L, f.stage("download").etaSeconds());
+        assertEquals(1.0, f.stage("parse").ratePerSecond());
+        assertNull(f.stage("parse").etaSeconds());
+    }
+}
