@@ -11,6 +11,9 @@ import { createLiveConnection } from './modules/live.js';
 
 const TOKEN_STORAGE_KEY = 'progress-hub.token';
 const LIST_REFRESH_EVERY_POLLS = 5; // while polling, look for new jobs every 10 s
+// While live, a slow list refresh too: the stream only speaks when an event is stored, so a job that was
+// created but has not reported yet would otherwise stay unseen.
+const LIVE_LIST_REFRESH_MS = 30000;
 const SIGN_IN_RETRY_MS = 3000;
 const FILTER_TYPING_DELAY_MS = 400;
 const NON_TIMELINE_EVENT_TYPES = new Set(['snapshot', 'reset', 'heartbeat']);
@@ -27,6 +30,7 @@ const state = {
   listLoaded: false,
   pollRounds: 0,
   signInRetryTimer: null,
+  liveRefreshTimer: null,
 };
 
 const api = createApi(() => state.token);
@@ -67,6 +71,7 @@ const ui = {
 function boot() {
   wirePageControls();
   readFiltersFromUrl();
+  state.liveRefreshTimer = setInterval(refreshWhileLive, LIVE_LIST_REFRESH_MS);
   window.addEventListener('hashchange', () => {
     const token = takeTokenFromFragment();
     if (token) {
@@ -534,6 +539,12 @@ async function pollOnce() {
   }
   const unfinished = [...state.jobs.values()].filter((entry) => !isTerminal(entry.job));
   await Promise.all(unfinished.map(pollJob));
+}
+
+function refreshWhileLive() {
+  if (live.mode === 'live' && state.me) {
+    refreshFirstPage().catch(handleBackgroundError);
+  }
 }
 
 async function refreshFirstPage() {

@@ -86,6 +86,7 @@ class DashboardBrowserTest {
         String jobId = newJobId();
         String name = "Scrape " + XSS_MESSAGE + " artists";
         createJob(token, jobId, name);
+        send(token, jobId, event("job_start", "total", 10));
         page.waitUntil("the new job's card appears without a reload", () -> page.hasCard(jobId));
 
         checkOverallBarMoves(token, jobId);
@@ -101,7 +102,6 @@ class DashboardBrowserTest {
 
     private void checkOverallBarMoves(String token, String jobId) {
         send(token, jobId,
-                event("job_start", "total", 10),
                 event("job_progress", "current", 3, "total", 10, "phase", "Scraping artists (3/10)",
                         "details", "Processing: <i>Artist Three</i>", "currentItem", "<b>Artist Three</b>"));
         waitForOverall(jobId, "3 / 10", "30");
