@@ -40,10 +40,7 @@ final class HeadlessChromium {
      * missing browser fails instead, so the browser test can never silently stop running there.
      */
     static void assumeInstalled() {
-        List<String> missing = Stream.of(CHROMIUM, CHROMEDRIVER)
-                .filter(path -> !Files.isExecutable(path))
-                .map(Path::toString)
-                .toList();
+        List<String> missing = missing();
         if (missing.isEmpty()) {
             return;
         }
@@ -54,6 +51,17 @@ final class HeadlessChromium {
         }
         System.err.printf("%n*** SKIPPED: %s ***%n%n", message);
         Assumptions.abort("SKIPPED: " + message);
+    }
+
+    static boolean installed() {
+        return missing().isEmpty();
+    }
+
+    private static List<String> missing() {
+        return Stream.of(CHROMIUM, CHROMEDRIVER)
+                .filter(path -> !Files.isExecutable(path))
+                .map(Path::toString)
+                .toList();
     }
 
     static boolean runningInCi() {
