@@ -44,7 +44,7 @@ create table job_event (
     type     text        not null,
     stage    text,
     at       timestamptz not null,
-    body     jsonb       not null,
+    body     json        not null,
     foreign key (project, job_id) references job (project, id) on delete cascade
 );
 

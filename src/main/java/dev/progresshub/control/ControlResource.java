@@ -15,7 +15,7 @@ import dev.progresshub.domain.ControlAction;
 import dev.progresshub.domain.JobSnapshot;
 import dev.progresshub.jobs.JobKey;
 
-@Path("/api/jobs/{id}")
+@Path("/api/jobs")
 @RequiresScope(Scope.CONTROL)
 @Produces(MediaType.APPLICATION_JSON)
 public class ControlResource {
@@ -29,24 +29,25 @@ public class ControlResource {
     }
 
     @POST
-    @Path("/pause")
+    @Path("/{id}/pause")
     public JobSnapshot pause(@PathParam("id") String id, @QueryParam("project") String project) {
         return control.request(key(project, id), ControlAction.PAUSE);
     }
 
     @POST
-    @Path("/resume")
+    @Path("/{id}/resume")
     public JobSnapshot resume(@PathParam("id") String id, @QueryParam("project") String project) {
         return control.request(key(project, id), ControlAction.RESUME);
     }
 
     @POST
-    @Path("/cancel")
+    @Path("/{id}/cancel")
     public JobSnapshot cancel(@PathParam("id") String id, @QueryParam("project") String project) {
         return control.request(key(project, id), ControlAction.CANCEL);
     }
 
     @DELETE
+    @Path("/{id}")
     public void delete(@PathParam("id") String id, @QueryParam("project") String project) {
         control.delete(key(project, id));
     }

@@ -32,7 +32,8 @@ public class JobEventEntity {
     @Column(nullable = false)
     public Instant at;
 
-    @Column(columnDefinition = "jsonb", nullable = false)
-    @ColumnTransformer(write = "?::jsonb")
+    /** Plain json, not jsonb: kept byte for byte as written, and never queried into. */
+    @Column(columnDefinition = "json", nullable = false)
+    @ColumnTransformer(write = "?::json")
     public String body;
 }

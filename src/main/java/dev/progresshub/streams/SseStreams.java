@@ -1,0 +1,69 @@
+package dev.progresshub.streams;
+
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import dev.progresshub.config.ProgressHubConfig;
+import dev.progresshub.jobs.JobChanged;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * Opens a stream for a resource: registers the client, reads its first messages (on the caller's worker
+ * thread), then hands back a Multi that the hub feeds. No thread is held per client.
+ */
+@ApplicationScoped
+public class SseStreams {
+
+    private final StreamHub hub;
+    private final ProgressHubConfig.Streams config;
+
+    SseStreams(StreamHub hub, ProgressHubConfig config) {
+        this.hub = hub;
+        this.config = config.streams();
+    }
+
+    Multi<OutboundSseEvent> open(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse,
+            Supplier<StreamStart> read) {
+        Subscription subscription = new Subscription(interest, endsWithJob, sse, config.retry().toMillis());
+        return open(subscription, read);
+    }
+
+    /** Registers first, then reads the start: a change committed in between is held, not lost. */
+    private Multi<OutboundSseEvent> open(Subscription subscription, Supplier<StreamStart> read) {
+        hub.register(subscription);
+        StreamStart start;
+        try {
+            start = read.get();
+        } catch (RuntimeException e) {
+            hub.unregister(subscription);
+            throw e;
+        }
+        if (start.noContent()) {
+            hub.unregister(subscription);
+            throw new NothingToStream();
+        }
+        subscription.prime(start.messages(), start.jobFinished());
+        Multi<OutboundSseEvent> events = Multi.createFrom().emitter(emitter -> {
+            emitter.onTermination(() -> hub.unregister(subscription));
+            subscription.attach(emitter);
+        }, config.subscriberBuffer());
+        return events;
+    }
+
+    /** Reads a Last-Event-ID from the header, or from ?lastEventId= for clients that reopen by hand. */
+    static Long lastEventId(String header, String query) {
+        String value = header != null && !header.isBlank() ? header : query;
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
+}
