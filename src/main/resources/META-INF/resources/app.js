@@ -17,7 +17,7 @@ const LIVE_LIST_REFRESH_MS = 30000;
 const SIGN_IN_RETRY_MS = 3000;
 const FILTER_TYPING_DELAY_MS = 400;
 const NON_TIMELINE_EVENT_TYPES = new Set(['snapshot', 'reset', 'heartbeat']);
-const CONTROL_VERBS = { pause: 'pause', resume: 'resume', cancel: 'cancel' };
+const CONTROL_ACTIONS = new Set(['pause', 'resume', 'cancel']);
 
 const state = {
   token: null,
@@ -634,26 +634,25 @@ async function loadRecentEvents(entry) {
   }
 }
 
+let eventDialogOpener = null;
+
 function wireEventDialog() {
-  let opener = null;
   ui.eventDialog.addEventListener('close', () => {
-    if (opener && opener.isConnected) {
-      opener.focus();
+    if (eventDialogOpener && eventDialogOpener.isConnected) {
+      eventDialogOpener.focus();
     }
-    opener = null;
+    eventDialogOpener = null;
   });
   ui.eventDialog.addEventListener('click', (event) => {
     if (event.target === ui.eventDialog) {
       ui.eventDialog.close(); // a click on the backdrop
     }
   });
-  ui.eventDialog.addEventListener('show-event', () => {
-    opener = document.activeElement;
-  });
 }
 
+/** Shows one event's full JSON (its data included), as text. */
 function openEventDialog(jobId, event) {
-  ui.eventDialog.dispatchEvent(new Event('show-event'));
+  eventDialogOpener = document.activeElement;
   setText(ui.eventDialogTitle, `Event #${event.id} · ${event.type || 'event'}`);
   setText(ui.eventDialogBody, JSON.stringify(event, null, 2));
   if (!ui.eventDialog.open) {
@@ -665,7 +664,7 @@ function openEventDialog(jobId, event) {
 
 async function runControl(jobId, action, button) {
   const entry = state.jobs.get(jobId);
-  if (!entry || !CONTROL_VERBS[action]) {
+  if (!entry || !CONTROL_ACTIONS.has(action)) {
     return;
   }
   setCardBusy(entry.view, true);
@@ -684,7 +683,7 @@ async function runControl(jobId, action, button) {
     const reason = error instanceof ApiError && error.status === 403
       ? 'this token has no "control" scope'
       : error.message;
-    showCardNotice(entry.view, `Could not ${CONTROL_VERBS[action]} the job: ${reason}`);
+    showCardNotice(entry.view, `Could not ${action} the job: ${reason}`);
   }
 }
 

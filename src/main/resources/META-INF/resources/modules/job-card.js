@@ -107,7 +107,6 @@ function handleCancelClick(view) {
   }
   cancel.dataset.armed = 'true';
   setText(cancel, 'Confirm cancel');
-  setAttr(cancel, 'aria-describedby', null);
   view.cancelArmTimer = setTimeout(() => disarmCancel(view), CANCEL_CONFIRM_MS);
 }
 

@@ -29,6 +29,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -233,6 +234,16 @@ class DashboardBrowserTest {
         assertTrue(page.identityText().contains("read only"), page.identityText());
         assertFalse(page.inCard(jobId, ".controls").isDisplayed(), "no controls without the control scope");
         assertTrue(page.allInCard(jobId, "button[data-action]").stream().noneMatch(WebElement::isDisplayed));
+
+        Select status = new Select(browser.findElement(By.id("filter-status")));
+        status.selectByValue("completed");
+        page.waitUntil("a status filter hides the running job", () -> !page.hasCard(jobId));
+        assertTrue(browser.getCurrentUrl().contains("status=completed"), "filters are kept in the address");
+        status.selectByValue("running");
+        page.waitUntil("the running filter lists it again", () -> page.hasCard(jobId));
+        browser.findElement(By.cssSelector("#filters button[type=reset]")).click();
+        page.waitUntil("clearing the filters keeps it listed", () -> page.hasCard(jobId)
+                && !browser.getCurrentUrl().contains("status="));
     }
 
     /** Without EventSource the page polls every 2 s, with If-None-Match, and still moves. */
