@@ -191,9 +191,10 @@ public class Bench {
 
         static final HttpClient HTTP = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
+                .connectTimeout(Duration.ofSeconds(30))
                 .build();
         private static final Duration TIMEOUT = Duration.ofSeconds(30);
+        private static final int CONNECT_ATTEMPTS = 5;
         private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
         private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
         private static final Pattern CURRENT = Pattern.compile("\"current\"\\s*:\\s*(\\d+)");
@@ -278,8 +279,18 @@ public class Bench {
             return URI.create(baseUrl + path);
         }
 
+        /** A refused or timed-out connect sent nothing, so even a POST is safe to try again. */
         private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-            return HTTP.send(request, BodyHandlers.ofString());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return HTTP.send(request, BodyHandlers.ofString());
+                } catch (java.net.ConnectException e) {
+                    if (attempt == CONNECT_ATTEMPTS) {
+                        throw e;
+                    }
+                    Thread.sleep(200L * attempt);
+                }
+            }
         }
 
         private static int status(HttpRequest request) throws InterruptedException {
@@ -406,8 +417,8 @@ public class Bench {
         }
     }
 
-    /** A phase's figures together with the server's readings around it. */
-    record Measured(LoadResult load, ServerSample before, ServerSample after) {
+    /** A phase's figures together with the server's readings around it, and the CPU this client used. */
+    record Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds) {
 
         double serverCpuSeconds() {
             return after.cpuSeconds() - before.cpuSeconds();
@@ -423,8 +434,16 @@ public class Bench {
             throws InterruptedException {
         ClosedLoop.run(clients, settings.warmup());
         ServerSample before = server.sample();
+        double clientCpuBefore = clientCpuSeconds();
         LoadResult load = ClosedLoop.run(clients, settings.duration());
-        return new Measured(load, before, server.sample());
+        return new Measured(load, before, server.sample(), clientCpuSeconds() - clientCpuBefore);
+    }
+
+    /** CPU time of this load generator: on shared cores, what it took is what the service could not use. */
+    static double clientCpuSeconds() {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os.getProcessCpuTime() / 1e9;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -448,14 +467,16 @@ public class Bench {
             double hitsBefore = api.metric(CACHE_METRIC, "result=\"hit\"");
             double missesBefore = api.metric(CACHE_METRIC, "result=\"miss\"");
             ServerSample before = server.sample();
+            double clientCpuBefore = clientCpuSeconds();
             LoadResult load = ClosedLoop.run(pollers, settings.duration());
             ServerSample after = server.sample();
+            double clientCpu = clientCpuSeconds() - clientCpuBefore;
             double hits = api.metric(CACHE_METRIC, "result=\"hit\"") - hitsBefore;
             double misses = api.metric(CACHE_METRIC, "result=\"miss\"") - missesBefore;
             Thread.sleep(settings.settle().toMillis());
             Map<String, Long> databaseDelta = PostgresStats.difference(databaseBefore, database.read());
 
-            report.poll(new Measured(load, before, after), etags.size(), (long) hits, (long) misses, databaseDelta);
+            report.poll(new Measured(load, before, after, clientCpu), etags.size(), (long) hits, (long) misses, databaseDelta);
         }
 
         private Map<String, String> createJobs() throws Exception {
@@ -637,15 +658,18 @@ public class Bench {
             ServerSample connected;
             PublishResult published;
             ServerSample afterPublish;
+            double clientCpu;
             try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
                 connectTime = connect(streamsClient, clients, allSubscribed, readers);
                 connected = server.sample();
+                double clientCpuBefore = clientCpuSeconds();
                 published = publishAtSteadyRate();
                 afterPublish = server.sample();
+                clientCpu = clientCpuSeconds() - clientCpuBefore;
                 finishJobAndAwaitStreamsEnd(clients);
             } // waits for every reader to stop, so their counts are final
             report.fanout(new FanoutResult(clients, published, connectTime, beforeConnect, connected, afterPublish,
-                    settings.sseEventsPerSecond()));
+                    clientCpu, settings.sseEventsPerSecond()));
         }
 
         private Duration connect(HttpClient streamsClient, List<StreamClient> clients, CountDownLatch allSubscribed,
@@ -701,7 +725,8 @@ public class Bench {
 
     /** Everything the fan-out scenario observed, summed over its clients. */
     record FanoutResult(List<StreamClient> clients, PublishResult published, Duration connectTime,
-            ServerSample beforeConnect, ServerSample connected, ServerSample afterPublish, int targetRate) {
+            ServerSample beforeConnect, ServerSample connected, ServerSample afterPublish, double clientCpuSeconds,
+            int targetRate) {
 
         long delivered() {
             return clients.stream().mapToLong(StreamClient::progressMessages).sum();
@@ -889,12 +914,12 @@ public class Bench {
             int clients = result.clients().size();
             long rssPerThousandKb = (result.connected().rssKb() - result.beforeConnect().rssKb()) * 1000
                     / Math.max(1, clients);
-            rows.add("| d. SSE fan-out, %,d clients, %d events/s | %,.0f msgs/s delivered | %s | %s | %d | %.1f | %s → %s |"
+            rows.add("| d. SSE fan-out, %,d clients, %d events/s | %,.0f msgs/s delivered | %s | %s | %d | %.1f | %.1f | %s → %s |"
                     .formatted(clients, result.targetRate(), result.delivered() / seconds,
                             millis(latencies.percentileMillis(50)), millis(latencies.percentileMillis(99)),
                             result.published().failed() + (result.expected() - result.delivered()),
                             result.afterPublish().cpuSeconds() - result.connected().cpuSeconds(),
-                            megabytes(result.connected().rssKb()), megabytes(result.afterPublish().rssKb())));
+                            result.clientCpuSeconds(), megabytes(result.connected().rssKb()), megabytes(result.afterPublish().rssKb())));
             details.add("""
                     ### d. SSE fan-out
 
@@ -937,8 +962,8 @@ public class Bench {
                     %s · %d CPUs seen by the client JVM (client, service and PostgreSQL share them) · load average at start: %s
                     Java %s · %d s per scenario after %d s warm-up · %d concurrent clients · service started with -Xmx512m
 
-                    | scenario | throughput | p50 | p99 | failed | server CPU s | server RSS before → after |
-                    |---|---:|---:|---:|---:|---:|---:|
+                    | scenario | throughput | p50 | p99 | failed | server CPU s | client CPU s | server RSS before → after |
+                    |---|---:|---:|---:|---:|---:|---:|---:|
                     %s
 
                     ### e. Idle memory
@@ -954,9 +979,9 @@ public class Bench {
 
         private void row(String name, String throughput, Measured measured) {
             LoadResult load = measured.load();
-            rows.add("| %s | %s | %s | %s | %d | %.1f | %s → %s |".formatted(name, throughput,
+            rows.add("| %s | %s | %s | %s | %d | %.1f | %.1f | %s → %s |".formatted(name, throughput,
                     millis(load.latencies().percentileMillis(50)), millis(load.latencies().percentileMillis(99)),
-                    load.failed(), measured.serverCpuSeconds(), megabytes(measured.before().rssKb()),
+                    load.failed(), measured.serverCpuSeconds(), measured.clientCpuSeconds(), megabytes(measured.before().rssKb()),
                     megabytes(measured.after().rssKb())));
         }
 

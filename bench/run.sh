@@ -22,6 +22,7 @@ server_pid=""
 
 main() {
     trap stop_everything EXIT
+    trap 'exit 130' INT TERM HUP   # so the EXIT trap also runs when interrupted
     raise_file_limit
     build
     start_postgres
@@ -42,6 +43,7 @@ build() {
 start_postgres() {
     echo "== starting PostgreSQL under $POSTGRES_HOME"
     rm -rf "$POSTGRES_HOME/data"   # a fresh database each run; the extracted binaries are kept
+    : >"$POSTGRES_LOG"             # emptied here, not by the child's redirect: no stale URL from a former run
     "$JAVA" -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
         -cp "target/classes:$(cat "$CLASSPATH_FILE")" bench/EmbeddedPostgres.java "$POSTGRES_HOME" \
         >"$POSTGRES_LOG" 2>&1 &
