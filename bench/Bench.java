@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -555,7 +556,7 @@ public class Bench {
                     measure(workers, settings, server), workers, verify(workers));
         }
 
-        private List<IngestWorker> workers(java.util.function.IntFunction<String> jobOfWorker, int batchSize) {
+        private List<IngestWorker> workers(IntFunction<String> jobOfWorker, int batchSize) {
             List<IngestWorker> workers = new ArrayList<>();
             for (int w = 0; w < settings.concurrency(); w++) {
                 workers.add(new IngestWorker(api, jobOfWorker.apply(w), "worker-" + w, batchSize));
