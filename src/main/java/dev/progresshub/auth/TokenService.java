@@ -30,12 +30,14 @@ public class TokenService {
     public static final Pattern PROJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     static final String BOOTSTRAP_ADMIN_ID = "bootstrap-admin";
     private static final int MAX_CACHED_TOKENS = 10_000;
+    private static final int MAX_CACHED_UNKNOWN = 1_000;
 
     private final ApiTokenRepository tokens;
     private final ProgressHubConfig config;
     private final ClusterNotifier cluster;
     private final Clock clock;
     private final ConcurrentHashMap<String, CachedLookup> cache = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CachedLookup> unknown = new ConcurrentHashMap<>();
 
     private record CachedLookup(Optional<Caller> caller, Instant cachedAt) {
     }
@@ -69,15 +71,17 @@ public class TokenService {
 
     private Optional<Caller> lookup(String presented, Instant now) {
         String hash = TokenHash.sha256Hex(presented);
-        CachedLookup cached = cache.get(hash);
+        CachedLookup cached = cache.getOrDefault(hash, unknown.get(hash));
         if (cached != null && cached.cachedAt().plus(config.cache().tokenTtl()).isAfter(now)) {
             return cached.caller();
         }
         Optional<Caller> caller = tokens.findActiveByHash(hash).map(TokenService::toCaller);
-        if (cache.size() >= MAX_CACHED_TOKENS) {
-            cache.clear();
+        // unknown tokens get a small map of their own: a flood of guesses never evicts the real ones
+        ConcurrentHashMap<String, CachedLookup> target = caller.isPresent() ? cache : unknown;
+        if (target.size() >= (caller.isPresent() ? MAX_CACHED_TOKENS : MAX_CACHED_UNKNOWN)) {
+            target.clear();
         }
-        cache.put(hash, new CachedLookup(caller, now));
+        target.put(hash, new CachedLookup(caller, now));
         return caller;
     }
 
@@ -95,7 +99,7 @@ public class TokenService {
         entity.expiresAt = request.expiresAt();
         tokens.persist(entity);
         // a negative lookup of this very token may be cached; it could only come from a guess, but be exact
-        cache.remove(entity.tokenHash);
+        unknown.remove(entity.tokenHash);
         return view(entity, token);
     }
 
@@ -122,6 +126,7 @@ public class TokenService {
 
     public void evictAll() {
         cache.clear();
+        unknown.clear();
     }
 
     private Set<Scope> validate(TokenRequest request) {

@@ -3,6 +3,8 @@ package dev.progresshub.streams;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +23,8 @@ import io.quarkus.scheduler.Scheduled;
 public class StreamHub {
 
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final ExecutorService fanOut = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("progress-hub-stream-fan-out").factory());
 
     StreamHub(MeterRegistry registry) {
         registry.gaugeCollectionSize("progresshub.stream.subscribers", List.of(), subscriptions);
@@ -34,7 +38,15 @@ public class StreamHub {
         subscriptions.remove(subscription);
     }
 
+    /**
+     * Hands a committed change to the fan-out thread: the committing request answers at once, however
+     * many clients watch. One thread keeps the changes in the order they were announced.
+     */
     void publish(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
+        fanOut.execute(() -> deliver(change));
+    }
+
+    private void deliver(JobChanged change) {
         List<SseMessage> messages = null;
         for (Subscription subscription : subscriptions) {
             if (subscription.wants(change)) {

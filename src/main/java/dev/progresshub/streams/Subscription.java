@@ -57,7 +57,9 @@ final class Subscription {
         initial = List.of();
         while (!pending.isEmpty() && !finished) {
             PendingChange next = pending.poll();
-            deliver(next.change(), next.messages());
+            // held back while the start was read: a per-job stream skips what its replay already sent
+            deliver(next.change(), next.messages().stream()
+                    .filter(m -> !endsWithJob || m.id() > lastSentId).toList());
         }
         if (finished) {
             emitter.complete();
@@ -90,9 +92,8 @@ final class Subscription {
         }
     }
 
-    /** Live messages; a per-job stream skips what its replay already sent (ids grow per job). */
     private void deliver(JobChanged change, List<SseMessage> messages) {
-        messages.stream().filter(m -> !endsWithJob || m.id() > lastSentId).forEach(this::send);
+        messages.forEach(this::send);
         if (endsWithJob && (change.deleted() || isTerminal(change))) {
             finished = true;
         }

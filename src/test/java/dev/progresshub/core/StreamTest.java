@@ -76,6 +76,7 @@ class StreamTest {
     void aReconnectWithLastEventIdGetsExactlyTheMissedEvents() throws Exception {
         String lastSeen;
         try (SseClient stream = jobStream(Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
             send(token, job, "{\"type\":\"item_complete\",\"item\":\"seen\"}");
             await().atMost(SOON).until(() -> stream.messages().size() == 2);
             lastSeen = stream.messages().getLast().id();
