@@ -27,6 +27,7 @@ final class Subscription {
     private MultiEmitter<? super OutboundSseEvent> emitter;
     private long lastSentId = -1;
     private boolean finished;
+    private boolean closedBeforeAttach;
 
     private record PendingChange(JobChanged change, List<SseMessage> messages) {
     }
@@ -59,7 +60,9 @@ final class Subscription {
             PendingChange next = pending.poll();
             deliver(next.change(), next.messages());
         }
-        if (finished) {
+        if (closedBeforeAttach) {
+            closeWithRetryHint();
+        } else if (finished) {
             emitter.complete();
         }
     }
@@ -83,11 +86,17 @@ final class Subscription {
 
     /** Ends the stream, telling the client when to come back (server shutdown). */
     synchronized void close() {
-        if (emitter != null && !finished) {
-            finished = true;
-            emitter.emit(sse.newEventBuilder().comment("closing").reconnectDelay(retryMillis).build());
-            emitter.complete();
+        if (emitter == null) {
+            closedBeforeAttach = true;
+        } else if (!finished) {
+            closeWithRetryHint();
         }
+    }
+
+    private void closeWithRetryHint() {
+        finished = true;
+        emitter.emit(sse.newEventBuilder().comment("closing").reconnectDelay(retryMillis).build());
+        emitter.complete();
     }
 
     /** Live messages; a per-job stream skips what its replay already sent (ids grow per job). */
