@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.ApiClient;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,7 +21,7 @@ import io.restassured.http.ContentType;
 @WithTestResource(PostgresTestResource.class)
 class IngestApiTest {
 
-    private final Api api = Api.current();
+    private final ApiClient api = ApiClient.current();
 
     @Test
     void creatingAJobTwiceAnswers201ThenUnchanged200() {

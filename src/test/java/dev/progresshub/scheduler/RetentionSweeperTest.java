@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobLoader;
 import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.ApiClient;
 import dev.progresshub.testsupport.PostgresTestResource;
 import dev.progresshub.testsupport.SseClient;
 import io.quarkus.test.common.WithTestResource;
@@ -38,7 +39,7 @@ class RetentionSweeperTest {
              {"type":"message","message":"almost there"},
              {"type":"job_complete"}]""";
 
-    private final Api api = Api.current();
+    private final ApiClient api = ApiClient.current();
 
     @Inject
     RetentionSweeper retention;
@@ -68,7 +69,7 @@ class RetentionSweeperTest {
                 "progress.current", equalTo(before.getInt("progress.current")), "errors.count", equalTo(1));
 
         try (SseClient stream = SseClient.open("http://localhost:" + RestAssured.port + "/api/jobs/" + id + "/stream",
-                Api.ADMIN_TOKEN, Map.of("Last-Event-ID", Long.toString(firstEventId)))) {
+                ApiClient.bearer(Api.ADMIN_TOKEN, "Last-Event-ID", Long.toString(firstEventId)))) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !stream.messages().isEmpty());
             assertEquals("reset", JsonPath.from(stream.messages().getFirst().data()).getString("event.type"));
         }

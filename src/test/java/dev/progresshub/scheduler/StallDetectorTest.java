@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.ApiClient;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(PostgresTestResource.class)
 class StallDetectorTest {
 
-    private final Api api = Api.current();
+    private final ApiClient api = ApiClient.current();
 
     @Inject
     StallDetector detector;

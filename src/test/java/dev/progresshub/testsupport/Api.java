@@ -2,7 +2,6 @@ package dev.progresshub.testsupport;
 
 import static io.restassured.RestAssured.given;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,63 +9,43 @@ import java.util.UUID;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-/**
- * HTTP-only helpers for tests that must also run against a packaged app (jar, native binary or a child
- * process): nothing here touches beans. {@code baseUri} null means RestAssured's default (the app under test).
- */
+/** Small helpers over the real HTTP API for tests: tokens, jobs, events. */
 public final class Api {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
 
-    private final String baseUri;
-
-    private Api(String baseUri) {
-        this.baseUri = baseUri;
+    private Api() {
     }
 
-    public static Api current() {
-        return new Api(null);
+    public static RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token);
     }
 
-    public static Api at(String baseUri) {
-        return new Api(baseUri);
-    }
-
-    public RequestSpecification as(String token) {
-        RequestSpecification spec = given().header("Authorization", "Bearer " + token);
-        return baseUri == null ? spec : spec.baseUri(baseUri);
-    }
-
-    public RequestSpecification admin() {
+    public static RequestSpecification admin() {
         return as(ADMIN_TOKEN);
     }
 
-    /** Creates a token for one project with the given scopes and returns its secret. */
-    public String token(String project, String... scopes) {
+    /** Creates a token through the API and returns its secret. */
+    public static String token(String project, String... scopes) {
         return admin().contentType(ContentType.JSON)
-                .body(Map.of("name", "test-" + UUID.randomUUID(), "project", project, "scopes", List.of(scopes)))
+                .body(Map.of("name", "test " + String.join("+", scopes), "project", project, "scopes", List.of(scopes)))
                 .post("/api/tokens")
                 .then().statusCode(201)
                 .extract().path("token");
     }
 
-    /** Creates a job in the admin's default project and returns its id. */
-    public String createJob(String name, Map<String, Object> extra) {
-        String id = "job-" + UUID.randomUUID();
-        Map<String, Object> body = new HashMap<>(extra);
-        body.put("id", id);
-        body.put("name", name);
-        admin().contentType(ContentType.JSON).body(body).post("/api/jobs").then().statusCode(201);
-        return id;
+    public static String uniqueProject() {
+        return "p-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Posts events (a JSON array or object) to a job as admin; returns the response's job version. */
-    public long send(String jobId, String eventsJson) {
-        Number version = admin().contentType(ContentType.JSON).body(eventsJson)
-                .post("/api/jobs/" + jobId + "/events")
-                .then().statusCode(200)
-                .extract().path("job.version");
-        return version.longValue();
+    public static String uniqueJob() {
+        return "job-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /** Posts one event object or an array (as a JSON string) and expects a 200. */
+    public static void send(String token, String jobId, String eventsJson) {
+        as(token).contentType(ContentType.JSON).body(eventsJson)
+                .post("/api/jobs/{id}/events", jobId)
+                .then().statusCode(200);
+    }
 }

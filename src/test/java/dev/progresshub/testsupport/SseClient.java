@@ -1,116 +1,117 @@
 package dev.progresshub.testsupport;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 
 /**
- * A minimal Server-Sent Events reader for tests: opens a stream, collects its messages and raw lines on a
- * background thread, and notes when the server ends it. Waiting is left to Awaitility in the tests.
+ * A real Server-Sent Events client over a real HTTP connection: it parses the stream into messages and
+ * comments as they arrive, so tests can wait on them.
  */
 public final class SseClient implements AutoCloseable {
 
-    /** One dispatched message: its id line (null if none) and its data lines joined by newlines. */
-    public record Message(String id, String data) {
+    /** One dispatched SSE message. */
+    public record Message(String id, String data, Long retry) {
     }
 
     private final List<Message> messages = new CopyOnWriteArrayList<>();
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final HttpResponse<java.io.InputStream> response;
-    private final Thread reader;
+    private final List<String> comments = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile boolean ended;
+    private volatile Long retry;
 
-    private SseClient(HttpResponse<java.io.InputStream> response) {
+    private SseClient(CompletableFuture<HttpResponse<Stream<String>>> response) {
         this.response = response;
-        this.reader = Thread.ofPlatform().daemon().name("sse-test-client").start(this::read);
+        response.thenAccept(r -> {
+            try (Stream<String> lines = r.body()) {
+                parse(lines);
+            } catch (UncheckedIOException closed) {
+                // the client closed the connection
+            } finally {
+                ended = true;
+            }
+        });
     }
 
-    /** Opens {@code url} (absolute) with a bearer token (null: none) and extra headers such as Last-Event-ID. */
-    public static SseClient open(String url, String token, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "text/event-stream")
-                .timeout(Duration.ofMinutes(5))
-                .GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+    public static SseClient open(String url, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+                .header("Accept", "text/event-stream");
         headers.forEach(request::header);
-        try {
-            HttpResponse<java.io.InputStream> response = HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(5)).build()
-                    .send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            return new SseClient(response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        HttpClient client = HttpClient.newHttpClient();
+        return new SseClient(client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()));
+    }
+
+    private void parse(Stream<String> lines) {
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        boolean hasData = false;
+        for (String line : (Iterable<String>) lines::iterator) {
+            if (line.isEmpty()) {
+                if (hasData) {
+                    messages.add(new Message(id, data.toString(), retry));
+                }
+                id = null;
+                data.setLength(0);
+                hasData = false;
+            } else if (line.startsWith(":")) {
+                comments.add(line.substring(1).strip());
+            } else if (line.startsWith("id:")) {
+                id = line.substring(3).strip();
+            } else if (line.startsWith("retry:")) {
+                retry = Long.parseLong(line.substring(6).strip());
+            } else if (line.startsWith("data:")) {
+                if (hasData) {
+                    data.append('\n');
+                }
+                data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
+                hasData = true;
+            }
         }
     }
 
     public int status() {
-        return response.statusCode();
+        return response.join().statusCode();
     }
 
-    public String header(String name) {
-        return response.headers().firstValue(name).orElse(null);
+    public HttpResponse<Stream<String>> response() {
+        return response.join();
     }
 
     public List<Message> messages() {
-        return List.copyOf(messages);
+        return new ArrayList<>(messages);
     }
 
-    public List<String> lines() {
-        return List.copyOf(lines);
+    public List<String> comments() {
+        return new ArrayList<>(comments);
     }
 
-    /** True once the server closed the stream. */
+    public Long retry() {
+        return retry;
+    }
+
     public boolean ended() {
         return ended;
     }
 
-    private void read() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String id = null;
-            List<String> data = new ArrayList<>();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.add(line);
-                if (line.isEmpty()) {
-                    if (!data.isEmpty()) {
-                        messages.add(new Message(id, String.join("\n", data)));
-                    }
-                    id = null;
-                    data = new ArrayList<>();
-                } else if (line.startsWith("id:")) {
-                    id = line.substring(3).strip();
-                } else if (line.startsWith("data:")) {
-                    data.add(line.substring(5).stripLeading());
-                }
-            }
-        } catch (IOException e) {
-            // closed by the test or the server: either way the stream is over
-        } finally {
-            ended = true;
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            response.body().close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        response.thenAccept(r -> {
+            try {
+                r.body().close();
+            } catch (RuntimeException ignored) {
+                // already closed
+            }
+        });
+        response.cancel(true);
     }
+
 }
