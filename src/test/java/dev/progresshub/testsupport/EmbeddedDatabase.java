@@ -32,7 +32,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             Path home = Files.createDirectories(Path.of("target", "test-postgres").toAbsolutePath());
             EmbeddedDatabase db = new EmbeddedDatabase(home, Files.createTempDirectory(home, "it-data"), freePort());
-            db.startServer(true);
+            db.startServer();
             return db;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -60,15 +60,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public void restart() {
-        startServer(false);
+        startServer();
     }
 
-    private void startServer(boolean fresh) {
+    /** Never a "clean" data directory: that one is deleted on stop. An empty directory gets an initdb. */
+    private void startServer() {
         try {
             postgres = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(home.resolve("bin").toFile())
                     .setDataDirectory(data)
-                    .setCleanDataDirectory(fresh)
+                    .setCleanDataDirectory(false)
                     .setPort(port)
                     .setServerConfig("unix_socket_directories", "")
                     .setServerConfig("listen_addresses", "localhost")
@@ -89,5 +90,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try (var files = Files.walk(data)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // left under target/, removed by the next clean
+        }
     }
 }
