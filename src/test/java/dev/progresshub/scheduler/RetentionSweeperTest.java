@@ -62,7 +62,8 @@ class RetentionSweeperTest {
 
         assertTrue(swept.prunedEvents() >= 3, swept.toString());
         List<String> types = api.admin().get("/api/jobs/" + id + "/events").then().extract().path("items.type");
-        assertEquals(List.of("job_start", "message", "job_complete"), types);
+        assertEquals(List.of("job_start", "message", "job_complete"),
+                types.stream().filter(type -> !type.equals("job_created")).toList());
         assertEquals(lastEventId, loader.prunedThrough(new JobKey("default", id)));
         // the snapshot keeps its counts: only the item-level history is gone
         api.admin().get("/api/jobs/" + id).then().body("version", equalTo(before.getInt("version")),
@@ -82,10 +83,9 @@ class RetentionSweeperTest {
         String running = api.createJob("Still running", Map.of());
         api.send(running, "[{\"type\":\"job_start\"},{\"type\":\"item_complete\",\"item\":\"a\"}]");
 
+        int before = eventIds(finished).size() + eventIds(running).size();
         retention.sweep(clock.instant().plus(Duration.ofDays(1)));
-
-        assertEquals(6, eventIds(finished).size());
-        assertEquals(2, eventIds(running).size());
+        assertEquals(before, eventIds(finished).size() + eventIds(running).size());
     }
 
     @Test
