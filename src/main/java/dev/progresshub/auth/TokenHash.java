@@ -10,15 +10,15 @@ import java.util.HexFormat;
 /** Token generation and hashing: tokens are 256 random bits, stored only as their SHA-256. */
 public final class TokenHash {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final String PREFIX = "ph_";
 
     private TokenHash() {
     }
 
+    /** A SecureRandom per call, not a static one: a native image must not carry a seeded one from its build. */
     public static String newToken() {
         byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
+        new SecureRandom().nextBytes(bytes);
         return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 

@@ -90,11 +90,23 @@ public class ProblemMapper {
             if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;
             }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+            if (t instanceof SQLException sql && isConnectionFailure(sql)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * SQLState class 08 is a lost or refused connection (PostgreSQL driver). Agroal's pool timeout carries no
+     * SQLState: with the database down, no connection can be made within the acquisition timeout.
+     */
+    private static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null) {
+            return state.startsWith("08");
+        }
+        return e.getMessage() != null && e.getMessage().contains("acquisition timeout");
     }
 
     private static String slug(String title) {

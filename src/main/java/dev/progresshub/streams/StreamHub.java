@@ -12,6 +12,7 @@ import jakarta.enterprise.event.TransactionPhase;
 
 import dev.progresshub.jobs.JobChanged;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 
@@ -25,6 +26,7 @@ public class StreamHub {
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final ExecutorService fanOut = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("progress-hub-stream-fan-out").factory());
+    private volatile boolean shuttingDown;
 
     StreamHub(MeterRegistry registry) {
         registry.gaugeCollectionSize("progresshub.stream.subscribers", List.of(), subscriptions);
@@ -32,6 +34,9 @@ public class StreamHub {
 
     void register(Subscription subscription) {
         subscriptions.add(subscription);
+        if (shuttingDown) {
+            subscription.close();
+        }
     }
 
     void unregister(Subscription subscription) {
@@ -63,8 +68,23 @@ public class StreamHub {
         subscriptions.forEach(Subscription::heartbeat);
     }
 
-    /** Streams end with a retry hint on shutdown, so clients reconnect to another instance. */
-    void closeAll(@Observes ShutdownEvent shutdown) {
+    /**
+     * Streams end with a retry hint as soon as shutdown starts, so clients reconnect to another instance.
+     * It must happen here, in the pre-shutdown phase (quarkus.shutdown.delay-enabled): the HTTP server then
+     * waits for in-flight requests, and an open stream is one; ShutdownEvent comes only after that wait.
+     * A stream opened later is closed as soon as it is registered.
+     */
+    void closeAllOnShutdownDelay(@Observes ShutdownDelayInitiatedEvent shutdown) {
+        closeAll();
+    }
+
+    /** Fallback when no pre-shutdown phase ran (e.g. dev mode). */
+    void closeAllOnShutdown(@Observes ShutdownEvent shutdown) {
+        closeAll();
+    }
+
+    private void closeAll() {
+        shuttingDown = true;
         subscriptions.forEach(Subscription::close);
     }
 

@@ -27,6 +27,7 @@ final class Subscription {
     private MultiEmitter<? super OutboundSseEvent> emitter;
     private long lastSentId = -1;
     private boolean finished;
+    private boolean closedBeforeAttach;
 
     private record PendingChange(JobChanged change, List<SseMessage> messages) {
     }
@@ -61,7 +62,9 @@ final class Subscription {
             deliver(next.change(), next.messages().stream()
                     .filter(m -> !endsWithJob || m.id() > lastSentId).toList());
         }
-        if (finished) {
+        if (closedBeforeAttach) {
+            closeWithRetryHint();
+        } else if (finished) {
             emitter.complete();
         }
     }
@@ -85,11 +88,17 @@ final class Subscription {
 
     /** Ends the stream, telling the client when to come back (server shutdown). */
     synchronized void close() {
-        if (emitter != null && !finished) {
-            finished = true;
-            emitter.emit(sse.newEventBuilder().comment("closing").reconnectDelay(retryMillis).build());
-            emitter.complete();
+        if (emitter == null) {
+            closedBeforeAttach = true;
+        } else if (!finished) {
+            closeWithRetryHint();
         }
+    }
+
+    private void closeWithRetryHint() {
+        finished = true;
+        emitter.emit(sse.newEventBuilder().comment("closing").reconnectDelay(retryMillis).build());
+        emitter.complete();
     }
 
     private void deliver(JobChanged change, List<SseMessage> messages) {

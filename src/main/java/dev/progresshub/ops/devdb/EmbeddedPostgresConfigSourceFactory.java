@@ -24,7 +24,10 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        if (ImageInfo.inImageRuntimeCode() || !isDevProfile(context) || isConfigured(context)) {
+        // The profile test comes first: ImageInfo is provided scope, absent from the packaged JVM app, and
+        // is only resolved when reached. The native builder folds inImageRuntimeCode() to true, so it never
+        // parses the embedded-server code below (absent from the image: --link-at-build-time).
+        if (!isDevProfile(context) || isConfigured(context) || ImageInfo.inImageRuntimeCode()) {
             return Collections.emptyList();
         }
         Map<String, String> datasource = DevPostgres.startOnce();
