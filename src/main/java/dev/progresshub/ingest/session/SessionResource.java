@@ -76,28 +76,20 @@ public class SessionResource {
                 update));
     }
 
+    /** {@code POST /api/progress/{sessionId}/complete} and {@code …/error}, each with an optional {message}. */
     @POST
-    @Path("/{sessionId}/complete")
+    @Path("/{sessionId}/{ending: complete|error}")
     @RequiresScope(Scope.INGEST)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response complete(@PathParam("sessionId") String sessionId, byte[] body,
+    public Response end(@PathParam("sessionId") String sessionId, @PathParam("ending") String ending, byte[] body,
             @QueryParam("project") String project, @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey,
             @Context UriInfo uri) {
-        var end = endBody(body);
-        return IngestResource.respond(sessions.complete(request(idempotencyKey, uri, body), key(project, sessionId),
-                end));
-    }
-
-    @POST
-    @Path("/{sessionId}/error")
-    @RequiresScope(Scope.INGEST)
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response error(@PathParam("sessionId") String sessionId, byte[] body,
-            @QueryParam("project") String project, @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey,
-            @Context UriInfo uri) {
-        var end = endBody(body);
-        return IngestResource.respond(sessions.error(request(idempotencyKey, uri, body), key(project, sessionId),
-                end));
+        var end = body == null || body.length == 0 ? new SessionRequests.End(null)
+                : bodies.read(body, SessionRequests.End.class);
+        var request = request(idempotencyKey, uri, body);
+        JobKey key = key(project, sessionId);
+        return IngestResource.respond("complete".equals(ending) ? sessions.complete(request, key, end)
+                : sessions.error(request, key, end));
     }
 
     @GET
@@ -119,12 +111,6 @@ public class SessionResource {
             @QueryParam("lastEventId") String lastEventIdQuery, @Context Sse sse) {
         return streams.job(key(project, sessionId), SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery), sse,
                 format);
-    }
-
-    /** complete/error bodies are optional: the seed's helpers may send none. */
-    private SessionRequests.End endBody(byte[] body) {
-        return body == null || body.length == 0 ? new SessionRequests.End(null)
-                : bodies.read(body, SessionRequests.End.class);
     }
 
     private JobKey key(String project, String sessionId) {
