@@ -110,6 +110,7 @@ public class TokenService {
                 .orElseThrow(() -> ProblemException.notFound("no token '" + id + "'"));
         if (token.revokedAt == null) {
             token.revokedAt = clock.instant();
+            evict(id);
             cluster.tokenRevoked(id);
         }
     }

@@ -139,23 +139,29 @@ public class ClusterListener {
         Map<JobKey, long[]> jobRanges = new LinkedHashMap<>();
         for (PGNotification notification : notifications) {
             ClusterMessage message = parse(notification.getParameter());
-            if (message == null || notifier.instanceId().equals(message.origin())) {
+            if (message == null) {
                 continue;
             }
-            switch (message.kind()) {
-                case TOKEN_REVOKED -> tokens.evict(message.tokenId());
-                case JOB_DELETED -> {
-                    JobKey key = new JobKey(message.project(), message.job());
-                    jobRanges.remove(key);
-                    changes.fire(JobChanged.deleted(key, message.version()));
-                }
-                case JOB_CHANGED -> jobRanges.merge(new JobKey(message.project(), message.job()),
-                        new long[] { message.afterEventId(), message.lastEventId() },
-                        (a, b) -> new long[] { Math.min(a[0], b[0]), Math.max(a[1], b[1]) });
+            if (message.kind() == ClusterMessage.Kind.TOKEN_REVOKED) {
+                // our own too: a lookup racing the revoking transaction may have cached the token again
+                tokens.evict(message.tokenId());
+            } else if (!notifier.instanceId().equals(message.origin())) {
+                collect(message, jobRanges);
             }
         }
         jobRanges.forEach((key, range) -> loader.changeSince(key, range[0], range[1], CATCH_UP_LIMIT)
                 .ifPresent(changes::fire));
+    }
+
+    private void collect(ClusterMessage message, Map<JobKey, long[]> jobRanges) {
+        JobKey key = new JobKey(message.project(), message.job());
+        if (message.kind() == ClusterMessage.Kind.JOB_DELETED) {
+            jobRanges.remove(key);
+            changes.fire(JobChanged.deleted(key, message.version()));
+        } else {
+            jobRanges.merge(key, new long[] { message.afterEventId(), message.lastEventId() },
+                    (a, b) -> new long[] { Math.min(a[0], b[0]), Math.max(a[1], b[1]) });
+        }
     }
 
     /** Notifications sent while disconnected are lost: replay the timeline since the last known event. */

@@ -1,0 +1,50 @@
+package dev.progresshub.core;
+
+import static dev.progresshub.testsupport.Api.send;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import org.junit.jupiter.api.Test;
+
+import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.PostgresTestResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class OperationsTest {
+
+    @Test
+    void readinessChecksTheDatabaseAndTheClusterListener() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"), "checks.name", hasItem("cluster-listener"),
+                        "checks.name", hasItem("Database connections health check"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void prometheusMetricsCountIngestPollsAndStreams() {
+        String token = Api.token(Api.uniqueProject(), "ingest", "read");
+        String job = Api.uniqueJob();
+        send(token, job, "{\"type\":\"job_start\"}");
+        Api.as(token).get("/api/jobs/{id}", job).then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("progresshub_ingest_events_total{outcome=\"accepted\"}"),
+                        containsString("progresshub_poll_cache_total{result=\"hit\"}"),
+                        containsString("progresshub_stream_subscribers"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheApi() {
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.keySet()", hasItem("/api/jobs/{id}/events"));
+    }
+
+    @Test
+    void theDashboardPageIsServedUnderAStrictContentSecurityPolicy() {
+        given().get("/").then().header("Content-Security-Policy", containsString("script-src 'self'"));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.progresshub.core;
+
+import static dev.progresshub.testsupport.Api.as;
+import static dev.progresshub.testsupport.Api.send;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.PostgresTestResource;
+import dev.progresshub.testsupport.SseClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class StreamTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SOON = Duration.ofSeconds(10);
+
+    @TestHTTPResource("/")
+    URL base;
+
+    String project;
+    String token;
+    String job;
+
+    @BeforeEach
+    void setUp() {
+        project = Api.uniqueProject();
+        token = Api.token(project, "ingest", "read");
+        job = Api.uniqueJob();
+        send(token, job, "{\"type\":\"job_start\",\"total\":100}");
+    }
+
+    @Test
+    void aStreamStartsWithTheSnapshotThenCarriesEveryEventWithItsId() throws Exception {
+        try (SseClient stream = jobStream(Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
+            assertEquals(200, stream.status());
+            assertEquals("no-cache", stream.response().headers().firstValue("Cache-Control").orElseThrow());
+            assertEquals("no", stream.response().headers().firstValue("X-Accel-Buffering").orElseThrow());
+            assertEquals(3000L, stream.retry());
+            JsonNode first = data(stream.messages().getFirst());
+            assertEquals("snapshot", first.at("/event/type").asText());
+            assertEquals("running", first.at("/job/status").asText());
+
+            send(token, job, "[{\"type\":\"item_complete\",\"item\":\"a\"},{\"type\":\"job_progress\",\"phase\":\"p\"}]");
+
+            await().atMost(SOON).until(() -> stream.messages().size() == 3);
+            List<SseClient.Message> live = stream.messages().subList(1, 3);
+            JsonNode item = data(live.get(0));
+            assertEquals("item_complete", item.at("/event/type").asText());
+            assertEquals(live.get(0).id(), item.at("/event/id").asText(), "the SSE id is the event id");
+            assertEquals(1, item.at("/job/progress/current").asInt());
+            assertEquals("p", data(live.get(1)).at("/job/progress/phase").asText());
+            assertTrue(Long.parseLong(live.get(1).id()) > Long.parseLong(live.get(0).id()));
+        }
+    }
+
+    @Test
+    void aReconnectWithLastEventIdGetsExactlyTheMissedEvents() throws Exception {
+        String lastSeen;
+        try (SseClient stream = jobStream(Map.of())) {
+            send(token, job, "{\"type\":\"item_complete\",\"item\":\"seen\"}");
+            await().atMost(SOON).until(() -> stream.messages().size() == 2);
+            lastSeen = stream.messages().getLast().id();
+        }
+        send(token, job, "[{\"type\":\"item_complete\",\"item\":\"missed-1\"},{\"type\":\"item_complete\",\"item\":\"missed-2\"}]");
+        send(token, job, "{\"type\":\"message\",\"message\":\"missed-3\"}");
+
+        try (SseClient stream = jobStream(Map.of("Last-Event-ID", lastSeen))) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 3);
+            List<String> replayed = stream.messages().stream().map(m -> data(m).at("/event").path("item")
+                    .asText(data(m).at("/event/message").asText())).toList();
+            assertEquals(List.of("missed-1", "missed-2", "missed-3"), replayed);
+            send(token, job, "{\"type\":\"item_complete\",\"item\":\"live\"}");
+            await().atMost(SOON).until(() -> stream.messages().size() == 4);
+            assertEquals("live", data(stream.messages().getLast()).at("/event/item").asText());
+        }
+    }
+
+    @Test
+    void aLastEventIdTheTimelineCannotServeGetsAResetAndTheSnapshot() throws Exception {
+        try (SseClient stream = jobStream(Map.of("Last-Event-ID", "999999999"))) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 2);
+            assertEquals("reset", data(stream.messages().get(0)).at("/event/type").asText());
+            assertEquals("snapshot", data(stream.messages().get(1)).at("/event/type").asText());
+        }
+    }
+
+    @Test
+    void heartbeatCommentsKeepAnIdleStreamAlive() {
+        try (SseClient stream = jobStream(Map.of())) {
+            await().atMost(SOON).until(() -> stream.comments().contains("keepalive"));
+        }
+    }
+
+    @Test
+    void aJobStreamEndsAfterTheTerminalEventAndAFinishedReconnectGets204() {
+        String last;
+        try (SseClient stream = jobStream(Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
+            send(token, job, "{\"type\":\"job_complete\"}");
+            await().atMost(SOON).until(stream::ended);
+            last = stream.messages().getLast().id();
+            assertEquals("completed", data(stream.messages().getLast()).at("/job/status").asText());
+        }
+        try (SseClient again = jobStream(Map.of("Last-Event-ID", last))) {
+            assertEquals(204, again.status());
+        }
+    }
+
+    @Test
+    void theGlobalStreamCarriesEveryJobOfTheProjectFilteredByStatus() {
+        String other = Api.uniqueJob();
+        try (SseClient all = open("/api/stream?access_token=" + token, Map.of());
+                SseClient failedOnly = open("/api/stream?status=failed&access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> all.messages().size() == 1);
+            assertEquals(job, data(all.messages().getFirst()).at("/job/id").asText());
+            assertEquals("snapshot", data(all.messages().getFirst()).at("/event/type").asText());
+
+            send(token, other, "{\"type\":\"job_start\"}");
+            send(token, other, "{\"type\":\"job_fail\",\"error\":\"boom\"}");
+            send(Api.token(Api.uniqueProject(), "ingest"), "foreign", "{\"type\":\"job_start\"}");
+
+            await().atMost(SOON).until(() -> all.messages().size() == 3);
+            await().atMost(SOON).until(() -> failedOnly.messages().size() == 1);
+            assertEquals("job_fail", data(failedOnly.messages().getFirst()).at("/event/type").asText());
+            assertTrue(all.messages().stream().noneMatch(m -> data(m).at("/job/id").asText().equals("foreign")),
+                    "another project's job never shows up");
+        }
+    }
+
+    @Test
+    void theGlobalStreamReplaysMissedEventsOfItsProject() {
+        String lastSeen;
+        try (SseClient stream = open("/api/stream?access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
+            lastSeen = stream.messages().getFirst().id();
+        }
+        send(token, job, "{\"type\":\"item_complete\",\"item\":\"missed\"}");
+        try (SseClient stream = open("/api/stream?access_token=" + token, Map.of("Last-Event-ID", lastSeen))) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
+            assertEquals("missed", data(stream.messages().getFirst()).at("/event/item").asText());
+        }
+    }
+
+    @Test
+    void theQueryTokenIsAcceptedOnStreamsOnly() {
+        as("nobody").queryParam("access_token", token).get("/api/jobs/{id}", job).then().statusCode(401);
+        io.restassured.RestAssured.given().queryParam("access_token", token).get("/api/jobs/{id}", job)
+                .then().statusCode(401).header("WWW-Authenticate", equalTo("Bearer realm=\"progress-hub\""));
+        try (SseClient stream = jobStream(Map.of())) {
+            assertEquals(200, stream.status());
+        }
+    }
+
+    private SseClient jobStream(Map<String, String> headers) {
+        return open("/api/jobs/" + job + "/stream?access_token=" + token, headers);
+    }
+
+    private SseClient open(String path, Map<String, String> headers) {
+        return SseClient.open(base.toString().replaceAll("/$", "") + path, headers);
+    }
+
+    private static JsonNode data(SseClient.Message message) {
+        try {
+            return JSON.readTree(message.data());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
