@@ -1,16 +1,17 @@
 package dev.progresshub.seeds;
 
 import static dev.progresshub.seeds.SeedSupport.HTTP;
-import static dev.progresshub.seeds.SeedSupport.as;
+import static dev.progresshub.testsupport.Api.as;
 import static dev.progresshub.seeds.SeedSupport.json;
-import static dev.progresshub.seeds.SeedSupport.project;
-import static dev.progresshub.seeds.SeedSupport.token;
+import static dev.progresshub.testsupport.Api.uniqueProject;
+import static dev.progresshub.testsupport.Api.token;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ class Seed000LogIngestTest {
 
     @Test
     void aRunningScrapersOutputIsVisibleWhileItIsStillStreaming() throws Exception {
-        String token = token(project("scraper"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         Path gate = Files.createTempFile(Path.of("target"), "scraper-gate", "");
         Files.delete(gate);
         String script = """
@@ -75,16 +76,20 @@ class Seed000LogIngestTest {
             CompletableFuture<HttpResponse<String>> upload = upload(token, "artists", scraper.getInputStream());
 
             // the panel's poll, while curl is still uploading and the scraper still running
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as(token).get("/api/jobs/artists")
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertFalse(upload.isDone(), () -> "the upload ended early: " + upload.join().statusCode() + " "
+                        + upload.join().body());
+                as(token).get("/api/jobs/artists")
                     .then().statusCode(200)
                     .body("status", equalTo("running"))
                     .body("progress.current", equalTo(2))
                     .body("progress.total", equalTo(5))
                     .body("progress.phase", equalTo("Processing artists (2/5)"))
                     .body("progress.details", equalTo("Processing: Second Artist"))
-                    .body("progress.currentItem", equalTo("Second Artist")));
+                    .body("progress.currentItem", equalTo("Second Artist"));
+            });
             assertFalse(upload.isDone(), "the upload is still streaming");
-            assertFalse(!scraper.isAlive(), "the scraper is still running");
+            assertTrue(scraper.isAlive(), "the scraper is still running");
 
             Files.createFile(gate);
             HttpResponse<String> answer = upload.get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -107,7 +112,7 @@ class Seed000LogIngestTest {
 
     @Test
     void tqdmJsonAnsiAndBrokenLinesAreParsedCountedOrIgnored() throws Exception {
-        String token = token(project("tqdm"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         String log = "\u001B[32mStarting\u001B[0m\n"
                 + "Downloading:   0%|          | 0/40 [00:00<?, ?it/s]\r"
                 + "Downloading:  25%|██▌       | 10/40 [00:02<00:06,  4.50it/s]\r"
@@ -135,7 +140,7 @@ class Seed000LogIngestTest {
 
     @Test
     void anEndlessStreamIsNotCutAtTheBodyLimit() throws Exception {
-        String token = token(project("endless"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         // ~6 MiB of chatter (3x the global body limit) between two markers
         byte[] chatter = "DEBUG fetching page with a long url https://example.org/some/path?x=1\n".repeat(1000)
                 .getBytes(StandardCharsets.UTF_8);
@@ -157,7 +162,7 @@ class Seed000LogIngestTest {
 
     @Test
     void refusalsAreProblemsLikeEverywhereElse() throws Exception {
-        String project = project("refusals");
+        String project = uniqueProject();
         String ingest = token(project, "ingest", "read");
         String readOnly = token(project, "read");
         given().body("PROGRESS: Starting scrape of 1 artists\n").post("/api/jobs/x/log").then()

@@ -1,14 +1,13 @@
 package dev.progresshub.seeds;
 
-import static dev.progresshub.seeds.SeedSupport.as;
-import static dev.progresshub.seeds.SeedSupport.project;
-import static dev.progresshub.seeds.SeedSupport.token;
+import static dev.progresshub.testsupport.Api.as;
+import static dev.progresshub.testsupport.Api.uniqueProject;
+import static dev.progresshub.testsupport.Api.token;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.progresshub.seeds.SeedSupport.SseReader;
+import dev.progresshub.testsupport.SseClient;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -49,17 +48,17 @@ class Seed001SessionTest {
                 .post("/api/progress/" + session).then().statusCode(200).body("job.requestedState", equalTo(null));
     }
 
-    private SseReader stream(String token, String session) {
-        return new SseReader(URI.create(base + "api/progress/stream/" + session + "?access_token=" + token));
+    private SseClient stream(String token, String session) {
+        return SeedSupport.eventSource(base + "api/progress/stream/" + session + "?access_token=" + token);
     }
 
     @Test
     void theImportFlowReachesTheFrontendAsProgressThenComplete() {
-        String token = token(project("chat"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         String session = createSession(token, "bulk_import", 100);
-        try (SseReader browser = stream(token, session)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> browser.messages.size() == 1);
-            JsonNode first = browser.messages.getFirst();
+        try (SseClient browser = stream(token, session)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.messages().size() == 1);
+            JsonNode first = SeedSupport.data(browser).getFirst();
             assertEquals("progress", first.get("type").asText());
             assertEquals("starting", first.get("status").asText());
             assertEquals(0.0, first.get("percentage").asDouble());
@@ -70,17 +69,17 @@ class Seed001SessionTest {
             as(token).contentType(ContentType.JSON).body(Map.of("message", "✅ Successfully imported 20 posts!"))
                     .post("/api/progress/" + session + "/complete").then().statusCode(200);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> browser.ended);
-            List<String> types = browser.messages.stream().map(m -> m.get("type").asText()).toList();
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.ended());
+            List<String> types = SeedSupport.data(browser).stream().map(m -> m.get("type").asText()).toList();
             assertEquals("complete", types.getLast());
-            JsonNode sixty = browser.messages.stream()
+            JsonNode sixty = SeedSupport.data(browser).stream()
                     .filter(m -> m.get("message").asText().startsWith("📝")).findFirst().orElseThrow();
             assertEquals(60, sixty.get("step").asInt());
             assertEquals(100, sixty.get("totalSteps").asInt());
             assertEquals(60.0, sixty.get("percentage").asDouble());
             assertEquals("post", sixty.get("details").asText());
             assertEquals("running", sixty.get("status").asText());
-            JsonNode done = browser.messages.getLast();
+            JsonNode done = SeedSupport.data(browser).getLast();
             assertEquals(100.0, done.get("percentage").asDouble());
             assertEquals("✅ Successfully imported 20 posts!", done.get("message").asText());
             assertEquals("completed", done.get("status").asText());
@@ -94,15 +93,15 @@ class Seed001SessionTest {
 
     @Test
     void anErrorEndsTheStreamWithAnErrorMessage() {
-        String token = token(project("chat-error"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         String session = createSession(token, "scrape", 10);
-        try (SseReader browser = stream(token, session)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> browser.messages.size() == 1);
+        try (SseClient browser = stream(token, session)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.messages().size() == 1);
             update(token, session, 3, "🔍 Scraping posts via Apify...");
             as(token).contentType(ContentType.JSON).body(Map.of("message", "user not found"))
                     .post("/api/progress/" + session + "/error").then().statusCode(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> browser.ended);
-            JsonNode last = browser.messages.getLast();
+            await().atMost(Duration.ofSeconds(10)).until(() -> browser.ended());
+            JsonNode last = SeedSupport.data(browser).getLast();
             assertEquals("error", last.get("type").asText());
             assertEquals("user not found", last.get("message").asText());
             assertEquals("error", last.get("status").asText());
@@ -113,32 +112,32 @@ class Seed001SessionTest {
 
     @Test
     void manyConcurrentSessionsEachSeeTheirOwnProgress() {
-        String token = token(project("many"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         List<String> sessions = IntStream.range(0, 12).mapToObj(i -> createSession(token, "op" + i, 4)).toList();
-        List<SseReader> browsers = new ArrayList<>();
+        List<SseClient> browsers = new ArrayList<>();
         try {
             sessions.forEach(s -> browsers.add(stream(token, s)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> browsers.stream().allMatch(b -> b.messages.size() == 1));
+            await().atMost(Duration.ofSeconds(10)).until(() -> browsers.stream().allMatch(b -> b.messages().size() == 1));
             sessions.parallelStream().forEach(s -> {
                 IntStream.rangeClosed(1, 3).forEach(step -> update(token, s, step, s + " step " + step));
                 as(token).contentType(ContentType.JSON).body("{}").post("/api/progress/" + s + "/complete")
                         .then().statusCode(200);
             });
-            await().atMost(Duration.ofSeconds(20)).until(() -> browsers.stream().allMatch(b -> b.ended));
+            await().atMost(Duration.ofSeconds(20)).until(() -> browsers.stream().allMatch(b -> b.ended()));
             for (int i = 0; i < sessions.size(); i++) {
                 String own = sessions.get(i);
-                List<JsonNode> seen = browsers.get(i).messages;
+                List<JsonNode> seen = SeedSupport.data(browsers.get(i));
                 assertEquals("complete", seen.getLast().get("type").asText());
                 seen.forEach(m -> assertEquals(own, m.get("sessionId").asText()));
             }
         } finally {
-            browsers.forEach(SseReader::close);
+            browsers.forEach(SseClient::close);
         }
     }
 
     @Test
     void sessionEndpointsNeedTheirScopesAndKnownSessions() {
-        String project = project("scopes");
+        String project = uniqueProject();
         String reader = token(project, "read");
         String writer = token(project, "ingest");
         as(reader).contentType(ContentType.JSON).body("{\"operation\":\"x\"}").post("/api/progress/sessions")

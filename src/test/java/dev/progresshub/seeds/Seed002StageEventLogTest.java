@@ -1,8 +1,8 @@
 package dev.progresshub.seeds;
 
-import static dev.progresshub.seeds.SeedSupport.as;
-import static dev.progresshub.seeds.SeedSupport.project;
-import static dev.progresshub.seeds.SeedSupport.token;
+import static dev.progresshub.testsupport.Api.as;
+import static dev.progresshub.testsupport.Api.uniqueProject;
+import static dev.progresshub.testsupport.Api.token;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.progresshub.seeds.SeedSupport.SseReader;
+import dev.progresshub.testsupport.SseClient;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -66,9 +65,9 @@ class Seed002StageEventLogTest {
 
     @Test
     void denoiseFiveHundredFilesAsTheDashboardSeesIt() {
-        String token = token(project("pipeline"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         String job = "batch-123";
-        try (SseReader dashboard = new SseReader(URI.create(base + "api/stream?job=" + job + "&access_token=" + token))) {
+        try (SseClient dashboard = SeedSupport.eventSource(base + "api/stream?job=" + job + "&access_token=" + token)) {
             as(token).contentType(ContentType.JSON)
                     .body(Map.of("id", job, "name", "Batch 123", "stages", List.of(Map.of("name", "denoise"))))
                     .post("/api/jobs").then().statusCode(201);
@@ -111,12 +110,12 @@ class Seed002StageEventLogTest {
                     .body("items[0].data.status", equalTo("success"));
 
             // the dashboard's global stream saw every event live, in order
-            await().atMost(Duration.ofSeconds(20)).until(() -> dashboard.messages.stream()
+            await().atMost(Duration.ofSeconds(20)).until(() -> SeedSupport.data(dashboard).stream()
                     .anyMatch(m -> "stage_complete".equals(m.at("/event/type").asText())));
-            List<String> types = dashboard.messages.stream().map(m -> m.at("/event/type").asText()).toList();
+            List<String> types = SeedSupport.data(dashboard).stream().map(m -> m.at("/event/type").asText()).toList();
             assertEquals("stage_start", types.get(types.indexOf("stage_start")));
             assertEquals(495, types.stream().filter("item_complete"::equals).count());
-            JsonNode last = dashboard.messages.getLast();
+            JsonNode last = SeedSupport.data(dashboard).getLast();
             assertEquals(495, last.at("/job/stages/0/completed").asInt());
             assertTrue(types.indexOf("stage_start") < types.indexOf("item_complete"));
         }

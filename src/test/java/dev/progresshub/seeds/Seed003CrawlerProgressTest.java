@@ -1,8 +1,8 @@
 package dev.progresshub.seeds;
 
-import static dev.progresshub.seeds.SeedSupport.as;
-import static dev.progresshub.seeds.SeedSupport.project;
-import static dev.progresshub.seeds.SeedSupport.token;
+import static dev.progresshub.testsupport.Api.as;
+import static dev.progresshub.testsupport.Api.uniqueProject;
+import static dev.progresshub.testsupport.Api.token;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +34,7 @@ class Seed003CrawlerProgressTest {
 
     @Test
     void theDocumentedAccumulationExampleAndTheCrawlersLifecycle() {
-        String project = project("crawler");
+        String project = uniqueProject();
         String crawler = token(project, "ingest", "read");
         String operator = token(project, "control");
         report(crawler, """
@@ -98,7 +98,7 @@ class Seed003CrawlerProgressTest {
 
     @Test
     void retriesByIdempotencyKeyAndBadPayloads() {
-        String crawler = token(project("crawler-retry"), "ingest", "read");
+        String crawler = token(uniqueProject(), "ingest", "read");
         String body = """
                 {"taskId":"crawl-2","itemsByType":{"commits":10}}""";
         as(crawler).header("Idempotency-Key", "k1").contentType(ContentType.JSON).body(body)
@@ -119,7 +119,7 @@ class Seed003CrawlerProgressTest {
 
     @Test
     void answersInWellUnder200Milliseconds() {
-        String crawler = token(project("crawler-fast"), "ingest", "read");
+        String crawler = token(uniqueProject(), "ingest", "read");
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             long started = System.nanoTime();

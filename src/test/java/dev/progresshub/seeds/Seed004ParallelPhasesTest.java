@@ -1,8 +1,8 @@
 package dev.progresshub.seeds;
 
-import static dev.progresshub.seeds.SeedSupport.as;
-import static dev.progresshub.seeds.SeedSupport.project;
-import static dev.progresshub.seeds.SeedSupport.token;
+import static dev.progresshub.testsupport.Api.as;
+import static dev.progresshub.testsupport.Api.uniqueProject;
+import static dev.progresshub.testsupport.Api.token;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class Seed004ParallelPhasesTest {
 
     @Test
     void downloadAndExtractionProgressSideBySide() {
-        String token = token(project("playlist"), "ingest", "read");
+        String token = token(uniqueProject(), "ingest", "read");
         as(token).contentType(ContentType.JSON).body(Map.of("id", JOB, "name", "Playlist: My Music",
                 "operation", "both", "stages", List.of(Map.of("name", "download", "total", 10),
                         Map.of("name", "extract", "total", 10))))
