@@ -1,6 +1,5 @@
 package dev.progresshub.seeds;
 
-import static dev.progresshub.seeds.SeedSupport.HTTP;
 import static dev.progresshub.testsupport.Api.as;
 import static dev.progresshub.seeds.SeedSupport.json;
 import static dev.progresshub.testsupport.Api.uniqueProject;
@@ -10,13 +9,15 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -47,38 +50,48 @@ class Seed000LogIngestTest {
     @TestHTTPResource("/")
     String base;
 
+    /**
+     * Uploads like {@code curl -T -}: chunked, on a connection of its own (the JDK client would hold a streamed
+     * body's request back on a reused pooled connection).
+     */
     private CompletableFuture<HttpResponse<String>> upload(String token, String jobId, InputStream body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "api/jobs/" + jobId + "/log"))
                 .header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
                 .build();
-        return HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The seed's own pipeline, {@code scraper | curl -T -}: a real child process whose stdout a real curl streams
+     * chunked to the service, while the panel polls the job.
+     */
     @Test
     void aRunningScrapersOutputIsVisibleWhileItIsStillStreaming() throws Exception {
         String token = token(uniqueProject(), "ingest", "read");
         Path gate = Files.createTempFile(Path.of("target"), "scraper-gate", "");
         Files.delete(gate);
-        String script = """
-                echo "PROGRESS: Starting scrape of 5 artists"
-                echo "PROGRESS: Processing artist 1/5: First Artist"
-                echo "Fetching https://example.org/artists/1"
-                echo "PROGRESS: Processing artist 2/5: Second Artist"
-                while [ ! -f "$GATE" ]; do sleep 0.05; done
-                for i in 3 4 5; do echo "PROGRESS: Processing artist $i/5: Artist $i"; done
-                echo "PROGRESS: Completed scraping 5 artists"
+        String pipeline = """
+                scrape() {
+                  echo "PROGRESS: Starting scrape of 5 artists"
+                  echo "PROGRESS: Processing artist 1/5: First Artist"
+                  echo "Fetching https://example.org/artists/1"
+                  echo "PROGRESS: Processing artist 2/5: Second Artist"
+                  while [ ! -f "$GATE" ]; do sleep 0.05; done
+                  for i in 3 4 5; do echo "PROGRESS: Processing artist $i/5: Artist $i"; done
+                  echo "PROGRESS: Completed scraping 5 artists"
+                }
+                scrape | curl -sS -T - -H "Authorization: Bearer $TOKEN" "$URL"
                 """;
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true);
-        builder.environment().put("GATE", gate.toString());
-        Process scraper = builder.start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", pipeline);
+        builder.environment().putAll(Map.of("GATE", gate.toString(), "TOKEN", token,
+                "URL", base + "api/jobs/artists/log"));
+        Process upload = builder.start();
         try {
-            CompletableFuture<HttpResponse<String>> upload = upload(token, "artists", scraper.getInputStream());
-
             // the panel's poll, while curl is still uploading and the scraper still running
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                assertFalse(upload.isDone(), () -> "the upload ended early: " + upload.join().statusCode() + " "
-                        + upload.join().body());
+                assertTrue(upload.isAlive(), () -> "the upload ended early: " + output(upload));
                 as(token).get("/api/jobs/artists")
                     .then().statusCode(200)
                     .body("status", equalTo("running"))
@@ -88,13 +101,11 @@ class Seed000LogIngestTest {
                     .body("progress.details", equalTo("Processing: Second Artist"))
                     .body("progress.currentItem", equalTo("Second Artist"));
             });
-            assertFalse(upload.isDone(), "the upload is still streaming");
-            assertTrue(scraper.isAlive(), "the scraper is still running");
+            assertTrue(upload.isAlive(), "the scraper and its upload are still running");
 
             Files.createFile(gate);
-            HttpResponse<String> answer = upload.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(200, answer.statusCode(), answer.body());
-            JsonNode tally = json(answer.body());
+            assertTrue(upload.waitFor(30, TimeUnit.SECONDS));
+            JsonNode tally = json(output(upload));
             assertEquals(8, tally.get("lines").asInt());
             assertEquals(1, tally.get("ignored").asInt());
             assertEquals(0, tally.get("parseErrors").asInt());
@@ -105,8 +116,18 @@ class Seed000LogIngestTest {
                     .body("progress.percent", equalTo(100.0f))
                     .body("progress.message", equalTo("Completed scraping 5 artists"));
         } finally {
-            scraper.destroyForcibly();
+            upload.descendants().forEach(ProcessHandle::destroyForcibly);
+            upload.destroyForcibly();
             Files.deleteIfExists(gate);
+        }
+    }
+
+    private static String output(Process process) {
+        try {
+            return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    + new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -122,7 +143,7 @@ class Seed000LogIngestTest {
                 + "x".repeat(70_000) + "\n"
                 + "plain chatter\n";
         HttpResponse<String> answer = upload(token, "tqdm-job",
-                new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8))).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                new ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode tally = json(answer.body());
         assertEquals(7, tally.get("lines").asInt());
@@ -152,7 +173,7 @@ class Seed000LogIngestTest {
                     .getBytes(StandardCharsets.UTF_8)));
         });
         HttpResponse<String> answer = upload(token, "endless", new SequenceInputStream(Collections.enumeration(parts)))
-                .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                .get(60, TimeUnit.SECONDS);
         assertEquals(200, answer.statusCode(), answer.body());
         as(token).get("/api/jobs/endless").then()
                 .body("progress.current", equalTo(90))

@@ -2,7 +2,6 @@ package dev.progresshub.seeds;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +14,6 @@ import dev.progresshub.testsupport.SseClient;
 final class SeedSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private SeedSupport() {
     }

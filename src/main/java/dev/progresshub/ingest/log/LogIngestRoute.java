@@ -29,6 +29,7 @@ import dev.progresshub.jobs.JobLoader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -73,8 +74,10 @@ public class LogIngestRoute {
                 "overlong", lineCounter(registry, "overlong"));
     }
 
+    /** POST, and PUT because that is what {@code curl -T -} sends. */
     void install(@Observes Router router) {
-        router.post("/api/jobs/:id/log").order(ROUTE_ORDER).handler(this::handle);
+        router.route("/api/jobs/:id/log").method(HttpMethod.POST).method(HttpMethod.PUT).order(ROUTE_ORDER)
+                .handler(this::handle);
     }
 
     private void handle(RoutingContext context) {
@@ -89,6 +92,7 @@ public class LogIngestRoute {
                     if (admitted.failed()) {
                         refuse(context, admitted.cause());
                     } else {
+                        continueIfExpected(request);
                         new LogUpload(context.vertx(), request, parser, config.maxLineBytes(), config.flushEvents(),
                                 config.flushInterval().toMillis(), new UploadSink(context, admitted.result())).start();
                     }
@@ -116,6 +120,13 @@ public class LogIngestRoute {
                     throw new TerminalJobException(id, JobStatus.fromWire(job.status()));
                 });
         return key;
+    }
+
+    /** curl asks before sending a body of unknown length; the answer comes once the upload is admitted. */
+    private static void continueIfExpected(HttpServerRequest request) {
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            request.response().writeContinue();
+        }
     }
 
     static boolean acceptedType(String contentType) {
