@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.progresshub.auth.Caller;
 import dev.progresshub.domain.Event;
+import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.Applied;
 import dev.progresshub.domain.JobState;
 import dev.progresshub.domain.StageSpec;
@@ -100,10 +101,10 @@ public class IngestService {
             Optional<LockedJob> existing = store.lock(key);
             LockedJob job = existing.orElseGet(() -> store.lockOrCreate(key, () -> newJob(key, body, now)));
             if (existing.isEmpty()) {
-                store.commit(job, List.of(), now);
+                // a timeline event announces the new job to streams before any worker reports
+                store.commit(job, List.of(Event.builder(EventType.JOB_CREATED).build()), now);
             }
-            String body201 = json(job.state().snapshot());
-            return new IngestAnswer(existing.isPresent() ? 200 : 201, body201, "/api/jobs/" + id);
+            return new IngestAnswer(existing.isPresent() ? 200 : 201, json(job.state().snapshot()), "/api/jobs/" + id);
         });
     }
 

@@ -147,6 +147,19 @@ class StreamTest {
     }
 
     @Test
+    void theGlobalStreamAnnouncesAJobCreatedBeforeAnyWorkerReports() {
+        try (SseClient stream = open("/api/stream?access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
+            as(token).contentType("application/json").body("{\"id\":\"announced\",\"name\":\"New\"}")
+                    .post("/api/jobs").then().statusCode(201);
+            await().atMost(SOON).until(() -> stream.messages().size() == 2);
+            JsonNode created = data(stream.messages().getLast());
+            assertEquals("job_created", created.at("/event/type").asText());
+            assertEquals("pending", created.at("/job/status").asText());
+        }
+    }
+
+    @Test
     void theGlobalStreamReplaysMissedEventsOfItsProject() {
         String lastSeen;
         try (SseClient stream = open("/api/stream?access_token=" + token, Map.of())) {

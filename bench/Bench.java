@@ -1,0 +1,1024 @@
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * progress-hub's benchmark: drives a running service over HTTP and reports throughput, latency, memory and CPU
+ * of the paths the project promises to be fast. JDK only; started by {@code bench/run.sh}, which passes the
+ * service's address, pid and admin token, and the database stats URL of {@code bench/EmbeddedPostgres.java}.
+ *
+ * <p>Scenarios: poll of unchanged jobs (304, no database read), batched ingest (own jobs, then one shared job),
+ * single-event ingest, SSE fan-out, idle memory. Load is closed-loop: each client sends its next request when
+ * the previous answer arrived, so latency includes the client's own time on the shared cores.
+ */
+public class Bench {
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.fromEnvironment();
+        ServerProcess server = new ServerProcess(settings.serverPid(), settings.clockTicksPerSecond());
+        Api admin = new Api(settings.baseUrl(), settings.adminToken());
+        admin.awaitReady(Duration.ofMinutes(3), server);
+
+        Report report = new Report(settings);
+        report.memoryAtStart(server.sample());
+        Api api = admin.withToken(admin.createToken("bench", "default", "ingest", "read"));
+        PostgresStats database = new PostgresStats(settings.statsUrl());
+
+        new PollScenario(settings, api, server, database).run(report);
+        IngestScenario ingest = new IngestScenario(settings, api, server);
+        ingest.runBatchedOwnJobs(report);
+        ingest.runBatchedOneJob(report);
+        ingest.runSingleEvents(report);
+        new FanoutScenario(settings, api, server).run(report);
+
+        Thread.sleep(settings.settle().toMillis());
+        report.memoryAtEnd(server.sample());
+        report.write(settings.reportPath());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Settings
+
+    /** What run.sh passes in; every knob has a default so a bare {@code bench/run.sh} is a full run. */
+    record Settings(String baseUrl, String adminToken, long serverPid, String statsUrl, Path reportPath,
+            Duration duration, Duration warmup, Duration settle, int concurrency, int pollJobs, int batchSize,
+            int sseClients, int sseEventsPerSecond, long clockTicksPerSecond) {
+
+        static Settings fromEnvironment() {
+            return new Settings(
+                    required("BENCH_BASE_URL"),
+                    required("BENCH_ADMIN_TOKEN"),
+                    Long.parseLong(required("BENCH_SERVER_PID")),
+                    required("BENCH_STATS_URL"),
+                    Path.of(optional("BENCH_REPORT", "target/bench-report.md")),
+                    Duration.ofSeconds(number("BENCH_DURATION", 15)),
+                    Duration.ofSeconds(number("BENCH_WARMUP", 3)),
+                    // PostgreSQL flushes an idle backend's counters within 10 s (PGSTAT_IDLE_INTERVAL)
+                    Duration.ofSeconds(number("BENCH_STATS_SETTLE", 11)),
+                    (int) number("BENCH_CONCURRENCY", 32),
+                    (int) number("BENCH_POLL_JOBS", 200),
+                    (int) number("BENCH_BATCH_SIZE", 100),
+                    (int) number("BENCH_SSE_CLIENTS", 1000),
+                    (int) number("BENCH_SSE_RATE", 20),
+                    number("BENCH_CLK_TCK", 100));
+        }
+
+        private static String required(String name) {
+            String value = System.getenv(name);
+            if (value == null || value.isBlank()) {
+                throw new IllegalStateException(name + " is not set; start the benchmark with bench/run.sh");
+            }
+            return value;
+        }
+
+        private static String optional(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+
+        private static long number(String name, long fallback) {
+            return Long.parseLong(optional(name, Long.toString(fallback)));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The server process and the database, observed from outside
+
+    /** One reading of the server's process: resident memory, threads, CPU time used so far. */
+    record ServerSample(long rssKb, int threads, double cpuSeconds) {
+    }
+
+    /** Reads /proc/&lt;pid&gt; of the service: VmRSS and Threads from status, utime + stime from stat. */
+    record ServerProcess(long pid, long clockTicksPerSecond) {
+
+        ServerSample sample() {
+            Map<String, String> status = status();
+            return new ServerSample(kilobytes(status.get("VmRSS")), Integer.parseInt(status.get("Threads").strip()),
+                    cpuSeconds());
+        }
+
+        boolean alive() {
+            return Files.exists(Path.of("/proc", Long.toString(pid)));
+        }
+
+        private Map<String, String> status() {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String line : readProc("status").split("\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 1));
+                }
+            }
+            return fields;
+        }
+
+        private static long kilobytes(String value) {
+            return Long.parseLong(value.strip().split("\\s+")[0]);
+        }
+
+        /** Fields 14 and 15 of /proc/pid/stat; the command name in parentheses may hold spaces. */
+        private double cpuSeconds() {
+            String stat = readProc("stat");
+            String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(afterName[11]) + Long.parseLong(afterName[12]);
+            return (double) ticks / clockTicksPerSecond;
+        }
+
+        private String readProc(String file) {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(pid), file));
+            } catch (IOException e) {
+                throw new IllegalStateException("the service (pid " + pid + ") is gone", e);
+            }
+        }
+    }
+
+    /** PostgreSQL's activity counters of the service's database, from the stats URL of EmbeddedPostgres.java. */
+    record PostgresStats(String statsUrl) {
+
+        Map<String, Long> read() throws IOException, InterruptedException {
+            HttpResponse<String> answer = Api.HTTP.send(HttpRequest.newBuilder(URI.create(statsUrl)).build(),
+                    BodyHandlers.ofString());
+            Map<String, Long> counters = new LinkedHashMap<>();
+            for (String pair : answer.body().strip().split(" ")) {
+                String[] nameAndValue = pair.split("=", 2);
+                if (nameAndValue[0].equals("error")) {
+                    throw new IllegalStateException("database stats: " + answer.body());
+                }
+                counters.put(nameAndValue[0], Long.parseLong(nameAndValue[1]));
+            }
+            return counters;
+        }
+
+        static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+            Map<String, Long> delta = new LinkedHashMap<>();
+            after.forEach((name, value) -> delta.put(name, value - before.getOrDefault(name, 0L)));
+            return delta;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // HTTP
+
+    /** The service's API as the benchmark uses it: one shared HTTP/1.1 client, keep-alive connections. */
+    record Api(String baseUrl, String token) {
+
+        static final HttpClient HTTP = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+        private static final Duration TIMEOUT = Duration.ofSeconds(30);
+        private static final int CONNECT_ATTEMPTS = 5;
+        private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+        private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
+        private static final Pattern CURRENT = Pattern.compile("\"current\"\\s*:\\s*(\\d+)");
+
+        Api withToken(String otherToken) {
+            return new Api(baseUrl, otherToken);
+        }
+
+        void awaitReady(Duration patience, ServerProcess server) throws InterruptedException {
+            Instant deadline = Instant.now().plus(patience);
+            while (Instant.now().isBefore(deadline)) {
+                if (!server.alive()) {
+                    throw new IllegalStateException("the service exited during start; see target/bench-server.log");
+                }
+                if (status(HttpRequest.newBuilder(uri("/q/health/ready")).build()) == 200) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+            throw new IllegalStateException("the service was not ready within " + patience);
+        }
+
+        String createToken(String name, String project, String... scopes) throws IOException, InterruptedException {
+            String body = "{\"name\":\"%s\",\"project\":\"%s\",\"scopes\":[\"%s\"]}"
+                    .formatted(name, project, String.join("\",\"", scopes));
+            HttpResponse<String> answer = send(post("/api/tokens", body));
+            expect(answer, 201);
+            return group(TOKEN, answer.body()).orElseThrow();
+        }
+
+        /** Posts events (one JSON object or an array); returns the answer, 200 when applied. */
+        HttpResponse<String> postEvents(String jobId, String eventsJson) throws IOException, InterruptedException {
+            return send(post("/api/jobs/" + jobId + "/events", eventsJson));
+        }
+
+        HttpResponse<String> snapshot(String jobId, String ifNoneMatch) throws IOException, InterruptedException {
+            HttpRequest.Builder request = authorized("/api/jobs/" + jobId).GET();
+            if (ifNoneMatch != null) {
+                request.header("If-None-Match", ifNoneMatch);
+            }
+            return send(request.build());
+        }
+
+        long progressCurrent(String jobId) throws IOException, InterruptedException {
+            HttpResponse<String> answer = snapshot(jobId, null);
+            expect(answer, 200);
+            return Long.parseLong(group(CURRENT, answer.body()).orElseThrow());
+        }
+
+        static long accepted(HttpResponse<String> ingestAnswer) {
+            return group(ACCEPTED, ingestAnswer.body()).map(Long::parseLong).orElse(0L);
+        }
+
+        /** Sum of the Prometheus samples of {@code name} whose labels contain {@code labelFilter}. */
+        double metric(String name, String labelFilter) throws IOException, InterruptedException {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/q/metrics")).build());
+            return answer.body().lines()
+                    .filter(line -> line.startsWith(name + "{") && line.contains(labelFilter))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+        }
+
+        HttpRequest streamRequest(String jobId) {
+            return HttpRequest.newBuilder(uri("/api/jobs/" + jobId + "/stream?access_token=" + token))
+                    .header("Accept", "text/event-stream")
+                    .GET()
+                    .build();
+        }
+
+        private HttpRequest post(String path, String json) {
+            return authorized(path)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build();
+        }
+
+        private HttpRequest.Builder authorized(String path) {
+            return HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + token);
+        }
+
+        private URI uri(String path) {
+            return URI.create(baseUrl + path);
+        }
+
+        /** A refused or timed-out connect sent nothing, so even a POST is safe to try again. */
+        private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return HTTP.send(request, BodyHandlers.ofString());
+                } catch (java.net.ConnectException e) {
+                    if (attempt == CONNECT_ATTEMPTS) {
+                        throw e;
+                    }
+                    Thread.sleep(200L * attempt);
+                }
+            }
+        }
+
+        private static int status(HttpRequest request) throws InterruptedException {
+            try {
+                return HTTP.send(request, BodyHandlers.discarding()).statusCode();
+            } catch (IOException notYetListening) {
+                return -1;
+            }
+        }
+
+        static void expect(HttpResponse<String> answer, int status) {
+            if (answer.statusCode() != status) {
+                throw new IllegalStateException(answer.request().method() + " " + answer.uri().getPath() + " answered "
+                        + answer.statusCode() + " (expected " + status + "): " + answer.body());
+            }
+        }
+
+        private static Optional<String> group(Pattern pattern, String text) {
+            Matcher matcher = pattern.matcher(text);
+            return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Closed-loop load and its measurements
+
+    /** One simulated client: sends one request and says whether the answer was the expected one. */
+    interface Client {
+        boolean sendOne() throws Exception;
+    }
+
+    /** Latencies of one phase, in nanoseconds, sorted. */
+    record Latencies(long[] sortedNanos) {
+
+        static Latencies of(List<LongList> parts) {
+            long[] all = LongList.concat(parts);
+            Arrays.sort(all);
+            return new Latencies(all);
+        }
+
+        double percentileMillis(double percent) {
+            if (sortedNanos.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.ceil(percent / 100 * sortedNanos.length) - 1;
+            return sortedNanos[Math.max(0, Math.min(index, sortedNanos.length - 1))] / 1e6;
+        }
+
+        int count() {
+            return sortedNanos.length;
+        }
+    }
+
+    /** A growable array of longs: latency samples without boxing. */
+    static final class LongList {
+        private long[] values = new long[1024];
+        private int size;
+
+        void add(long value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = value;
+        }
+
+        static long[] concat(List<LongList> lists) {
+            long[] all = new long[lists.stream().mapToInt(list -> list.size).sum()];
+            int at = 0;
+            for (LongList list : lists) {
+                System.arraycopy(list.values, 0, all, at, list.size);
+                at += list.size;
+            }
+            return all;
+        }
+    }
+
+    /** What a phase of load achieved: answers as expected, other answers or failures, latencies, wall time. */
+    record LoadResult(long ok, long failed, String firstFailure, Latencies latencies, double seconds) {
+
+        double perSecond() {
+            return ok / seconds;
+        }
+    }
+
+    /** Runs each client on its own virtual thread, back to back, for a fixed time. */
+    static final class ClosedLoop {
+
+        static LoadResult run(List<? extends Client> clients, Duration duration) throws InterruptedException {
+            AtomicLong ok = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            AtomicReference<String> firstFailure = new AtomicReference<>();
+            List<LongList> latencies = new ArrayList<>();
+            long start = System.nanoTime();
+            long end = start + duration.toNanos();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Client client : clients) {
+                    LongList samples = new LongList();
+                    latencies.add(samples);
+                    threads.submit(() -> loop(client, end, samples, ok, failed, firstFailure));
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new LoadResult(ok.get(), failed.get(), firstFailure.get(), Latencies.of(latencies), seconds);
+        }
+
+        private static void loop(Client client, long end, LongList samples, AtomicLong ok, AtomicLong failed,
+                AtomicReference<String> firstFailure) {
+            while (System.nanoTime() < end) {
+                long sent = System.nanoTime();
+                boolean expected;
+                String failure = null;
+                try {
+                    expected = client.sendOne();
+                } catch (Exception e) {
+                    expected = false;
+                    failure = e.toString();
+                }
+                samples.add(System.nanoTime() - sent);
+                (expected ? ok : failed).incrementAndGet();
+                if (!expected) {
+                    firstFailure.compareAndSet(null, failure != null ? failure : "unexpected answer");
+                }
+            }
+        }
+    }
+
+    /** A phase's figures together with the server's readings around it, and the CPU this client used. */
+    record Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds) {
+
+        double serverCpuSeconds() {
+            return after.cpuSeconds() - before.cpuSeconds();
+        }
+
+        /** Server CPU milliseconds spent per request: the cost of one answer, independent of client speed. */
+        double cpuMillisPerRequest() {
+            return serverCpuSeconds() * 1000 / Math.max(1, load.ok() + load.failed());
+        }
+    }
+
+    static Measured measure(List<? extends Client> clients, Settings settings, ServerProcess server)
+            throws InterruptedException {
+        ClosedLoop.run(clients, settings.warmup());
+        ServerSample before = server.sample();
+        double clientCpuBefore = clientCpuSeconds();
+        LoadResult load = ClosedLoop.run(clients, settings.duration());
+        return new Measured(load, before, server.sample(), clientCpuSeconds() - clientCpuBefore);
+    }
+
+    /** CPU time of this load generator: on shared cores, what it took is what the service could not use. */
+    static double clientCpuSeconds() {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os.getProcessCpuTime() / 1e9;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // a. Poll of unchanged jobs
+
+    /**
+     * Dashboards polling every 2 s with If-None-Match: every answer should be a 304 from the snapshot cache,
+     * and PostgreSQL should see no transaction of the service's while it lasts.
+     */
+    record PollScenario(Settings settings, Api api, ServerProcess server, PostgresStats database) {
+
+        private static final String CACHE_METRIC = "progresshub_poll_cache_total";
+
+        void run(Report report) throws Exception {
+            Map<String, String> etags = createJobs();
+            List<Poller> pollers = pollersOver(etags);
+            ClosedLoop.run(pollers, settings.warmup());
+            Thread.sleep(settings.settle().toMillis());
+
+            Map<String, Long> idleBefore = database.read();
+            Thread.sleep(settings.duration().toMillis());
+            Map<String, Long> databaseBefore = database.read();
+            Map<String, Long> idleDelta = PostgresStats.difference(idleBefore, databaseBefore);
+            double hitsBefore = api.metric(CACHE_METRIC, "result=\"hit\"");
+            double missesBefore = api.metric(CACHE_METRIC, "result=\"miss\"");
+            ServerSample before = server.sample();
+            double clientCpuBefore = clientCpuSeconds();
+            LoadResult load = ClosedLoop.run(pollers, settings.duration());
+            ServerSample after = server.sample();
+            double clientCpu = clientCpuSeconds() - clientCpuBefore;
+            double hits = api.metric(CACHE_METRIC, "result=\"hit\"") - hitsBefore;
+            double misses = api.metric(CACHE_METRIC, "result=\"miss\"") - missesBefore;
+            Thread.sleep(settings.settle().toMillis());
+            Map<String, Long> databaseDelta = PostgresStats.difference(databaseBefore, database.read());
+
+            report.poll(new Measured(load, before, after, clientCpu), etags.size(), (long) hits, (long) misses,
+                    databaseDelta, idleDelta);
+        }
+
+        private Map<String, String> createJobs() throws Exception {
+            Map<String, String> etags = new LinkedHashMap<>();
+            for (int i = 0; i < settings.pollJobs(); i++) {
+                String jobId = "poll-" + i;
+                Api.expect(api.postEvents(jobId, "{\"type\":\"job_start\",\"total\":1000}"), 200);
+                HttpResponse<String> snapshot = api.snapshot(jobId, null);
+                Api.expect(snapshot, 200);
+                etags.put(jobId, snapshot.headers().firstValue("ETag").orElseThrow());
+            }
+            return etags;
+        }
+
+        /** The jobs dealt out round-robin: each poller cycles through its share. */
+        private List<Poller> pollersOver(Map<String, String> etags) {
+            List<Map.Entry<String, String>> jobs = List.copyOf(etags.entrySet());
+            List<Poller> pollers = new ArrayList<>();
+            for (int p = 0; p < settings.concurrency(); p++) {
+                List<Map.Entry<String, String>> share = new ArrayList<>();
+                for (int j = p % jobs.size(); j < jobs.size(); j += settings.concurrency()) {
+                    share.add(jobs.get(j));
+                }
+                pollers.add(new Poller(api, share.isEmpty() ? List.of(jobs.get(p % jobs.size())) : share));
+            }
+            return pollers;
+        }
+    }
+
+    /** Polls its jobs in turn with the ETag it holds; a 304 is the expected answer. */
+    static final class Poller implements Client {
+        private final Api api;
+        private final List<Map.Entry<String, String>> jobsWithEtags;
+        private int next;
+
+        Poller(Api api, List<Map.Entry<String, String>> jobsWithEtags) {
+            this.api = api;
+            this.jobsWithEtags = jobsWithEtags;
+        }
+
+        @Override
+        public boolean sendOne() throws Exception {
+            Map.Entry<String, String> job = jobsWithEtags.get(next++ % jobsWithEtags.size());
+            return api.snapshot(job.getKey(), job.getValue()).statusCode() == 304;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // b, c. Ingest
+
+    /**
+     * Workers reporting item_complete events with worker + seq, as a crawler does. Afterwards every job's
+     * snapshot must count exactly the events the service acknowledged: no loss, no double count.
+     */
+    record IngestScenario(Settings settings, Api api, ServerProcess server) {
+
+        void runBatchedOwnJobs(Report report) throws Exception {
+            List<IngestWorker> workers = workers(w -> "batched-own-" + w, settings.batchSize());
+            report.ingest("b1. Ingest, batches of " + settings.batchSize() + ", one job per worker",
+                    measure(workers, settings, server), workers, verify(workers));
+        }
+
+        void runBatchedOneJob(Report report) throws Exception {
+            List<IngestWorker> workers = workers(w -> "batched-shared", settings.batchSize());
+            report.ingest("b2. Ingest, batches of " + settings.batchSize() + ", all workers on one job",
+                    measure(workers, settings, server), workers, verify(workers));
+        }
+
+        void runSingleEvents(Report report) throws Exception {
+            List<IngestWorker> workers = workers(w -> "single-" + w, 1);
+            report.ingest("c. Ingest, one event per request, one job per worker",
+                    measure(workers, settings, server), workers, verify(workers));
+        }
+
+        private List<IngestWorker> workers(IntFunction<String> jobOfWorker, int batchSize) {
+            List<IngestWorker> workers = new ArrayList<>();
+            for (int w = 0; w < settings.concurrency(); w++) {
+                workers.add(new IngestWorker(api, jobOfWorker.apply(w), "worker-" + w, batchSize));
+            }
+            return workers;
+        }
+
+        /** Compares each job's counted items with the events acknowledged for it. */
+        private IngestCheck verify(List<IngestWorker> workers) throws Exception {
+            Map<String, Long> acknowledgedByJob = new LinkedHashMap<>();
+            for (IngestWorker worker : workers) {
+                acknowledgedByJob.merge(worker.jobId(), worker.acknowledged(), Long::sum);
+            }
+            long counted = 0;
+            for (String jobId : acknowledgedByJob.keySet()) {
+                counted += api.progressCurrent(jobId);
+            }
+            long acknowledged = acknowledgedByJob.values().stream().mapToLong(Long::longValue).sum();
+            return new IngestCheck(acknowledgedByJob.size(), acknowledged, counted);
+        }
+    }
+
+    /** The outcome of the exactness check: events acknowledged vs items counted in the snapshots. */
+    record IngestCheck(int jobs, long acknowledged, long counted) {
+        boolean exact() {
+            return acknowledged == counted;
+        }
+    }
+
+    /** One reporting worker: numbered item_complete events to its job, a batch (or a single event) per request. */
+    static final class IngestWorker implements Client {
+        private final Api api;
+        private final String jobId;
+        private final String workerName;
+        private final int batchSize;
+        private long nextSeq = 1;
+        private long acknowledged;
+
+        IngestWorker(Api api, String jobId, String workerName, int batchSize) {
+            this.api = api;
+            this.jobId = jobId;
+            this.workerName = workerName;
+            this.batchSize = batchSize;
+        }
+
+        String jobId() {
+            return jobId;
+        }
+
+        long acknowledged() {
+            return acknowledged;
+        }
+
+        int batchSize() {
+            return batchSize;
+        }
+
+        @Override
+        public boolean sendOne() throws Exception {
+            HttpResponse<String> answer = api.postEvents(jobId, nextRequestBody());
+            if (answer.statusCode() != 200) {
+                return false;
+            }
+            acknowledged += Api.accepted(answer);
+            return true;
+        }
+
+        private String nextRequestBody() {
+            if (batchSize == 1) {
+                return event(nextSeq++);
+            }
+            StringBuilder batch = new StringBuilder(batchSize * 90).append('[');
+            for (int i = 0; i < batchSize; i++) {
+                batch.append(i == 0 ? "" : ",").append(event(nextSeq++));
+            }
+            return batch.append(']').toString();
+        }
+
+        private String event(long seq) {
+            return "{\"type\":\"item_complete\",\"item\":\"%s-item-%d\",\"worker\":\"%s\",\"seq\":%d}"
+                    .formatted(workerName, seq, workerName, seq);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // d. SSE fan-out
+
+    /**
+     * Many dashboards on one job's stream while a worker reports at a steady rate. Each event carries its send
+     * time (System.nanoTime of this JVM) in its message, so every client measures its own delivery latency.
+     */
+    record FanoutScenario(Settings settings, Api api, ServerProcess server) {
+
+        private static final String JOB = "fanout";
+        private static final int CONNECTS_AT_ONCE = 50;
+
+        void run(Report report) throws Exception {
+            Api.expect(api.postEvents(JOB, "{\"type\":\"job_start\",\"total\":1000000}"), 200);
+            HttpClient streamsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<StreamClient> clients = new ArrayList<>();
+            CountDownLatch allSubscribed = new CountDownLatch(settings.sseClients());
+            ServerSample beforeConnect = server.sample();
+            Duration connectTime;
+            ServerSample connected;
+            PublishResult published;
+            ServerSample afterPublish;
+            double clientCpu;
+            try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+                connectTime = connect(streamsClient, clients, allSubscribed, readers);
+                connected = server.sample();
+                double clientCpuBefore = clientCpuSeconds();
+                published = publishAtSteadyRate();
+                afterPublish = server.sample();
+                clientCpu = clientCpuSeconds() - clientCpuBefore;
+                finishJobAndAwaitStreamsEnd(clients);
+            } // waits for every reader to stop, so their counts are final
+            report.fanout(new FanoutResult(clients, published, connectTime, beforeConnect, connected, afterPublish,
+                    clientCpu, settings.sseEventsPerSecond()));
+        }
+
+        private Duration connect(HttpClient streamsClient, List<StreamClient> clients, CountDownLatch allSubscribed,
+                ExecutorService readers) throws InterruptedException {
+            long start = System.nanoTime();
+            Semaphore connecting = new Semaphore(CONNECTS_AT_ONCE);
+            for (int c = 0; c < settings.sseClients(); c++) {
+                StreamClient client = new StreamClient(streamsClient, api.streamRequest(JOB), allSubscribed, connecting);
+                clients.add(client);
+                connecting.acquire();
+                readers.submit(client::readUntilEnd);
+            }
+            if (!allSubscribed.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException(allSubscribed.getCount() + " stream clients got no snapshot in 2 min");
+            }
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+
+        /** One job_progress event every 1/rate s, from one sender, as a single worker would report. */
+        private PublishResult publishAtSteadyRate() throws Exception {
+            long interval = 1_000_000_000L / settings.sseEventsPerSecond();
+            long count = settings.duration().toSeconds() * settings.sseEventsPerSecond();
+            long start = System.nanoTime();
+            long failed = 0;
+            for (long i = 1; i <= count; i++) {
+                long due = start + (i - 1) * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                String event = "{\"type\":\"job_progress\",\"current\":%d,\"message\":\"sent:%d\"}"
+                        .formatted(i, System.nanoTime());
+                if (api.postEvents(JOB, event).statusCode() != 200) {
+                    failed++;
+                }
+            }
+            return new PublishResult(count - failed, failed, (System.nanoTime() - start) / 1e9);
+        }
+
+        /** The job's terminal event ends every per-job stream; clients still open after a while are closed. */
+        private void finishJobAndAwaitStreamsEnd(List<StreamClient> clients) throws Exception {
+            Api.expect(api.postEvents(JOB, "{\"type\":\"job_complete\",\"message\":\"done\"}"), 200);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            for (StreamClient client : clients) {
+                client.awaitEnd(Math.max(0, deadline - System.nanoTime()));
+            }
+            clients.forEach(StreamClient::close);
+        }
+    }
+
+    record PublishResult(long posted, long failed, double seconds) {
+    }
+
+    /** Everything the fan-out scenario observed, summed over its clients. */
+    record FanoutResult(List<StreamClient> clients, PublishResult published, Duration connectTime,
+            ServerSample beforeConnect, ServerSample connected, ServerSample afterPublish, double clientCpuSeconds,
+            int targetRate) {
+
+        long delivered() {
+            return clients.stream().mapToLong(StreamClient::progressMessages).sum();
+        }
+
+        long expected() {
+            return published.posted() * clients.size();
+        }
+
+        long endedEarly() {
+            return clients.stream().filter(StreamClient::endedBeforeCompletion).count();
+        }
+
+        long sawCompletion() {
+            return clients.stream().filter(StreamClient::sawCompletion).count();
+        }
+
+        Latencies latencies() {
+            return Latencies.of(clients.stream().map(StreamClient::latencies).toList());
+        }
+    }
+
+    /** One dashboard's EventSource: reads the stream line by line on a virtual thread. */
+    static final class StreamClient {
+        private static final String SENT = "\"message\":\"sent:";
+
+        private final HttpClient http;
+        private final HttpRequest request;
+        private final CountDownLatch subscribed;
+        private final Semaphore connecting;
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private final LongList latencies = new LongList();
+        private volatile InputStream body;
+        private volatile long progressMessages;
+        private volatile boolean sawCompletion;
+        private volatile String failure;
+
+        StreamClient(HttpClient http, HttpRequest request, CountDownLatch subscribed, Semaphore connecting) {
+            this.http = http;
+            this.request = request;
+            this.subscribed = subscribed;
+            this.connecting = connecting;
+        }
+
+        void readUntilEnd() {
+            boolean first = true;
+            try {
+                HttpResponse<InputStream> answer = http.send(request, BodyHandlers.ofInputStream());
+                body = answer.body();
+                BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("data:")) {
+                        if (first) {
+                            first = false;
+                            connecting.release();
+                            subscribed.countDown();
+                        } else {
+                            onMessage(line);
+                        }
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                failure = e.toString();
+            } finally {
+                if (first) {
+                    connecting.release();
+                }
+                ended.countDown();
+            }
+        }
+
+        /** The event comes first in the data, before the job snapshot, which repeats the last message. */
+        private void onMessage(String data) {
+            long received = System.nanoTime();
+            int jobStart = data.indexOf("\"job\":");
+            int sent = data.indexOf(SENT);
+            if (sent >= 0 && (jobStart < 0 || sent < jobStart)) {
+                int digits = sent + SENT.length();
+                latencies.add(received - Long.parseLong(data, digits, data.indexOf('"', digits), 10));
+                progressMessages++;
+            } else if (data.contains("\"type\":\"job_complete\"") && (jobStart < 0
+                    || data.indexOf("\"type\":\"job_complete\"") < jobStart)) {
+                sawCompletion = true;
+            }
+        }
+
+        void awaitEnd(long nanos) throws InterruptedException {
+            ended.await(nanos, TimeUnit.NANOSECONDS);
+        }
+
+        void close() {
+            InputStream open = body;
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (IOException ignored) {
+                    // closing a stream we no longer read; nothing to recover
+                }
+            }
+        }
+
+        long progressMessages() {
+            return progressMessages;
+        }
+
+        boolean sawCompletion() {
+            return sawCompletion;
+        }
+
+        boolean endedBeforeCompletion() {
+            return !sawCompletion && ended.getCount() == 0;
+        }
+
+        LongList latencies() {
+            return latencies;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The report
+
+    /** Collects each scenario's figures and renders them as Markdown: one summary table, then the details. */
+    static final class Report {
+        private final Settings settings;
+        private final List<String> rows = new ArrayList<>();
+        private final List<String> details = new ArrayList<>();
+        private final String startedAt = Instant.now().toString();
+        private final String loadAverageAtStart = loadAverage();
+        private ServerSample atStart;
+        private ServerSample atEnd;
+
+        Report(Settings settings) {
+            this.settings = settings;
+        }
+
+        void memoryAtStart(ServerSample sample) {
+            atStart = sample;
+        }
+
+        void memoryAtEnd(ServerSample sample) {
+            atEnd = sample;
+        }
+
+        void poll(Measured measured, int jobs, long cacheHits, long cacheMisses, Map<String, Long> database,
+                Map<String, Long> idleDatabase) {
+            LoadResult load = measured.load();
+            long polls = load.ok() + load.failed();
+            row("a. Poll unchanged (If-None-Match → 304)", "%,.0f 304/s".formatted(load.perSecond()), measured);
+            details.add("""
+                    ### a. Poll unchanged
+
+                    %d jobs, %d pollers, %.1f s: %,d polls, %,d answered 304, %,d otherwise%s.
+                    Server CPU %.3f ms per poll.
+
+                    Proof of "no database read" over the measured window (PostgreSQL's own counters of the service's
+                    database, read %d s after the window so idle backends have flushed them):
+
+                    | counter | polling window | per poll | idle window, same length, just before |
+                    |---|---:|---:|---:|
+                    %s
+                    What the idle window shows is background work, not polls: PostgreSQL's autovacuum/autoanalyze of the
+                    tables just written and the service's periodic sweeper (stall detection, retention).
+                    The service's metric `progresshub_poll_cache_total`: hit +%,d, miss +%,d.
+                    """.formatted(jobs, settings.concurrency(), load.seconds(), polls, load.ok(), load.failed(),
+                    failureNote(load), measured.cpuMillisPerRequest(), settings.settle().toSeconds(),
+                    counterRows(database, idleDatabase, polls), cacheHits, cacheMisses));
+        }
+
+        void ingest(String name, Measured measured, List<IngestWorker> workers, IngestCheck check) {
+            LoadResult load = measured.load();
+            int batchSize = workers.get(0).batchSize();
+            double eventsPerSecond = load.perSecond() * batchSize;
+            row(name, "%,.0f events/s (%,.0f req/s)".formatted(eventsPerSecond, load.perSecond()), measured);
+            details.add("""
+                    ### %s
+
+                    %d workers, %.1f s: %,d requests answered 200, %,d otherwise%s.
+                    Server CPU %.3f ms per request, %.4f ms per event.
+                    Exactness (warm-up and measured phases): %,d events acknowledged, %,d counted in %d job snapshot(s): %s.
+                    """.formatted(name, workers.size(), load.seconds(), load.ok(), load.failed(), failureNote(load),
+                    measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, check.acknowledged(),
+                    check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH"));
+        }
+
+        void fanout(FanoutResult result) {
+            Latencies latencies = result.latencies();
+            double seconds = result.published().seconds();
+            int clients = result.clients().size();
+            long rssPerThousandKb = (result.connected().rssKb() - result.beforeConnect().rssKb()) * 1000
+                    / Math.max(1, clients);
+            rows.add("| d. SSE fan-out, %,d clients, %.0f events/s posted | %,.0f msgs/s delivered | %s | %s | %d | %.1f | %.1f | %s → %s |"
+                    .formatted(clients, result.published().posted() / seconds, result.delivered() / seconds,
+                            millis(latencies.percentileMillis(50)), millis(latencies.percentileMillis(99)),
+                            result.published().failed() + (result.expected() - result.delivered()),
+                            result.afterPublish().cpuSeconds() - result.connected().cpuSeconds(),
+                            result.clientCpuSeconds(), megabytes(result.connected().rssKb()), megabytes(result.afterPublish().rssKb())));
+            details.add("""
+                    ### d. SSE fan-out
+
+                    %,d clients on one job's stream, connected in %.1f s (at most %d connecting at once).
+                    %,d events posted in %.1f s (%,d failed; target %d/s, one sender waiting for each answer); %,d of %,d expected messages delivered
+                    (%,.0f msgs/s); p50 %s, p99 %s, max %s from post to receipt.
+                    %,d clients saw the terminal event and the end of their stream; %,d streams ended early.
+
+                    | server | before connecting | %,d connected | after the events |
+                    |---|---:|---:|---:|
+                    | threads | %d | %d | %d |
+                    | RSS | %s | %s | %s |
+
+                    RSS per 1,000 connected clients: %s (JVM heap growth included, so an upper bound).
+                    Server CPU while delivering: %.1f s over %.1f s.
+                    """.formatted(clients, result.connectTime().toMillis() / 1000.0, FanoutScenario.CONNECTS_AT_ONCE,
+                    result.published().posted() + result.published().failed(), seconds, result.published().failed(), result.targetRate(),
+                    result.delivered(), result.expected(), result.delivered() / seconds,
+                    millis(latencies.percentileMillis(50)), millis(latencies.percentileMillis(99)),
+                    millis(latencies.percentileMillis(100)), result.sawCompletion(), result.endedEarly(),
+                    clients, result.beforeConnect().threads(), result.connected().threads(),
+                    result.afterPublish().threads(), megabytes(result.beforeConnect().rssKb()),
+                    megabytes(result.connected().rssKb()), megabytes(result.afterPublish().rssKb()),
+                    megabytes(rssPerThousandKb), result.afterPublish().cpuSeconds() - result.connected().cpuSeconds(),
+                    seconds));
+        }
+
+        void write(Path path) throws IOException {
+            String markdown = markdown();
+            System.out.println(markdown);
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            Files.writeString(path, markdown);
+            System.out.println("Report written to " + path);
+        }
+
+        private String markdown() {
+            return """
+                    # progress-hub benchmark
+
+                    %s · %d CPUs seen by the client JVM (client, service and PostgreSQL share them) · load average at start: %s
+                    Java %s · %d s per scenario after %d s warm-up · %d concurrent clients · service started with -Xmx512m
+
+                    | scenario | throughput | p50 | p99 | failed | server CPU s | client CPU s | server RSS before → after |
+                    |---|---:|---:|---:|---:|---:|---:|---:|
+                    %s
+
+                    ### e. Idle memory
+
+                    Server RSS right after start: %s (%d threads); after the whole run and %d s idle: %s (%d threads).
+
+                    %s""".formatted(startedAt, Runtime.getRuntime().availableProcessors(), loadAverageAtStart,
+                    Runtime.version(), settings.duration().toSeconds(), settings.warmup().toSeconds(),
+                    settings.concurrency(), String.join("\n", rows), megabytes(atStart.rssKb()), atStart.threads(),
+                    settings.settle().toSeconds(), megabytes(atEnd.rssKb()), atEnd.threads(),
+                    String.join("\n", details));
+        }
+
+        private void row(String name, String throughput, Measured measured) {
+            LoadResult load = measured.load();
+            rows.add("| %s | %s | %s | %s | %d | %.1f | %.1f | %s → %s |".formatted(name, throughput,
+                    millis(load.latencies().percentileMillis(50)), millis(load.latencies().percentileMillis(99)),
+                    load.failed(), measured.serverCpuSeconds(), measured.clientCpuSeconds(), megabytes(measured.before().rssKb()),
+                    megabytes(measured.after().rssKb())));
+        }
+
+        private static String counterRows(Map<String, Long> database, Map<String, Long> idleDatabase, long polls) {
+            StringBuilder rows = new StringBuilder();
+            database.forEach((counter, delta) -> rows.append("| %s | %,d | %.6f | %,d |\n"
+                    .formatted(counter, delta, (double) delta / Math.max(1, polls), idleDatabase.get(counter))));
+            return rows.toString();
+        }
+
+        private static String failureNote(LoadResult load) {
+            return load.firstFailure() == null ? "" : " (first: " + load.firstFailure() + ")";
+        }
+
+        private static String millis(double value) {
+            return Double.isNaN(value) ? "–" : "%.2f ms".formatted(value);
+        }
+
+        private static String megabytes(long kilobytes) {
+            return "%.0f MB".formatted(kilobytes / 1024.0);
+        }
+
+        private static String loadAverage() {
+            try {
+                String[] fields = Files.readString(Path.of("/proc/loadavg")).strip().split(" ");
+                return String.join(" ", fields[0], fields[1], fields[2]);
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+}
