@@ -39,6 +39,23 @@ public interface ProgressHubConfig {
         /** How long an Idempotency-Key answer is kept for replay. */
         @WithDefault("PT24H")
         Duration idempotencyTtl();
+
+        /** The streaming log upload, {@code POST /api/jobs/{id}/log}. */
+        Log log();
+
+        interface Log {
+            /** Longest line kept, in bytes; longer lines are dropped (and counted), never buffered whole. */
+            @WithDefault("65536")
+            int maxLineBytes();
+
+            /** Parsed events applied in one transaction at most; reading pauses while a full batch is saved. */
+            @WithDefault("200")
+            int flushEvents();
+
+            /** Longest wait before parsed events are applied, so readers see progress while the upload runs. */
+            @WithDefault("250ms")
+            Duration flushInterval();
+        }
     }
 
     interface RateLimit {

@@ -58,6 +58,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(413, "payload-too-large", "Payload too large", detail), Map.of());
     }
 
+    public static ProblemException unsupportedMediaType(String detail) {
+        return new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported Media Type", detail),
+                Map.of());
+    }
+
     public static ProblemException idempotencyMismatch() {
         return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency-Key reused",
                 "this Idempotency-Key was already used with a different request body"), Map.of());

@@ -42,6 +42,6 @@ public class GlobalStreamResource {
         JobFilter filter = JobReadResource.filter(caller.get(), project, jobs, status, null, null, null);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
         return streams.open(change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
-                false, sse, () -> starts.forJobs(filter, lastEventId));
+                false, sse, StreamFormat.STANDARD, () -> starts.forJobs(filter, lastEventId));
     }
 }

@@ -25,12 +25,10 @@ import io.smallrye.mutiny.Multi;
 public class JobStreamResource {
 
     private final SseStreams streams;
-    private final StreamStarts starts;
     private final CurrentCaller caller;
 
-    JobStreamResource(SseStreams streams, StreamStarts starts, CurrentCaller caller) {
+    JobStreamResource(SseStreams streams, CurrentCaller caller) {
         this.streams = streams;
-        this.starts = starts;
         this.caller = caller;
     }
 
@@ -42,6 +40,6 @@ public class JobStreamResource {
             @Context Sse sse) {
         JobKey key = new JobKey(caller.get().projectFor(project), id);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
-        return streams.open(change -> change.key().equals(key), true, sse, () -> starts.forJob(key, lastEventId));
+        return streams.job(key, lastEventId, sse, StreamFormat.STANDARD);
     }
 }

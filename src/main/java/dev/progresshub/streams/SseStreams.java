@@ -9,6 +9,7 @@ import jakarta.ws.rs.sse.Sse;
 
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.jobs.JobChanged;
+import dev.progresshub.jobs.JobKey;
 import io.smallrye.mutiny.Multi;
 
 /**
@@ -19,16 +20,23 @@ import io.smallrye.mutiny.Multi;
 public class SseStreams {
 
     private final StreamHub hub;
+    private final StreamStarts starts;
     private final ProgressHubConfig.Streams config;
 
-    SseStreams(StreamHub hub, ProgressHubConfig config) {
+    SseStreams(StreamHub hub, StreamStarts starts, ProgressHubConfig config) {
         this.hub = hub;
+        this.starts = starts;
         this.config = config.streams();
     }
 
-    Multi<OutboundSseEvent> open(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse,
+    /** One job's stream in the given format; it ends after the job's terminal event. */
+    public Multi<OutboundSseEvent> job(JobKey key, Long lastEventId, Sse sse, StreamFormat format) {
+        return open(change -> change.key().equals(key), true, sse, format, () -> starts.forJob(key, lastEventId));
+    }
+
+    Multi<OutboundSseEvent> open(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, StreamFormat format,
             Supplier<StreamStart> read) {
-        Subscription subscription = new Subscription(interest, endsWithJob, sse, config.retry().toMillis());
+        Subscription subscription = new Subscription(interest, endsWithJob, sse, format, config.retry().toMillis());
         return open(subscription, read);
     }
 
@@ -55,7 +63,7 @@ public class SseStreams {
     }
 
     /** Reads a Last-Event-ID from the header, or from ?lastEventId= for clients that reopen by hand. */
-    static Long lastEventId(String header, String query) {
+    public static Long lastEventId(String header, String query) {
         String value = header != null && !header.isBlank() ? header : query;
         if (value == null || value.isBlank()) {
             return null;

@@ -93,7 +93,7 @@ public class StreamHub {
             return List.of();
         }
         return change.events().stream()
-                .map(e -> SseMessage.of(e.id(), e.json(), change.snapshotJson()))
+                .map(e -> SseMessage.event(e, change))
                 .toList();
     }
 }

@@ -53,20 +53,20 @@ public class StreamStarts {
         long newest = current.snapshot().lastEventId();
         boolean finished = JobStatus.fromWire(current.snapshot().status()).isTerminal();
         if (lastEventId == null) {
-            return StreamStart.of(List.of(SseMessage.marker("snapshot", newest, current.snapshotJson())), finished);
+            return StreamStart.of(List.of(SseMessage.marker("snapshot", newest, current)), finished);
         }
         if (lastEventId > newest || lastEventId < loader.prunedThrough(key)) {
-            return StreamStart.of(reset(newest, current.snapshotJson()), finished);
+            return StreamStart.of(reset(newest, current), finished);
         }
         if (finished && lastEventId == newest) {
             return StreamStart.nothingMore();
         }
         List<JobEventEntity> missed = events.timeline(key, lastEventId, null, null, config.replayLimit() + 1);
         if (missed.size() > config.replayLimit()) {
-            return StreamStart.of(reset(newest, current.snapshotJson()), finished);
+            return StreamStart.of(reset(newest, current), finished);
         }
         return StreamStart.of(missed.stream()
-                .map(e -> SseMessage.of(e.id, e.body, current.snapshotJson()))
+                .map(e -> SseMessage.event(JobLoader.stored(e), current))
                 .toList(), finished);
     }
 
@@ -80,7 +80,7 @@ public class StreamStarts {
                 : events.after(filter.project(), filter.jobIds(), lastEventId, config.replayLimit() + 1);
         if (lastEventId > newest || missed.size() > config.replayLimit()) {
             List<SseMessage> messages = new ArrayList<>();
-            messages.add(SseMessage.marker("reset", newest, "null"));
+            messages.add(SseMessage.marker("reset", newest, null));
             messages.addAll(snapshots(filter, newest));
             return StreamStart.of(messages, false);
         }
@@ -89,19 +89,20 @@ public class StreamStarts {
         for (JobEventEntity e : missed) {
             Optional<JobChanged> job = jobs.computeIfAbsent(new JobKey(e.project, e.jobId), loader::current);
             job.filter(j -> filter.covers(j.key(), j.snapshot().status()))
-                    .ifPresent(j -> messages.add(SseMessage.of(e.id, e.body, j.snapshotJson())));
+                    .ifPresent(j -> messages.add(SseMessage.event(JobLoader.stored(e), j)));
         }
         return StreamStart.of(messages, false);
     }
 
-    private static List<SseMessage> reset(long newest, String snapshotJson) {
-        return List.of(SseMessage.marker("reset", newest, snapshotJson), SseMessage.marker("snapshot", newest,
-                snapshotJson));
+    private static List<SseMessage> reset(long newest, JobChanged current) {
+        return List.of(SseMessage.marker("reset", newest, current), SseMessage.marker("snapshot", newest, current));
     }
 
     private List<SseMessage> snapshots(JobFilter filter, long newest) {
         return queries.list(filter, config.globalSnapshotLimit(), null).items().stream()
-                .map(snapshot -> SseMessage.marker("snapshot", newest, json(snapshot)))
+                .map(snapshot -> SseMessage.marker("snapshot", newest, new JobChanged(
+                        new JobKey(snapshot.project(), snapshot.id()), snapshot.version(), snapshot, json(snapshot),
+                        List.of())))
                 .toList();
     }
 

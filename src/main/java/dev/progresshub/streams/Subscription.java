@@ -21,6 +21,7 @@ final class Subscription {
     private final Predicate<JobChanged> interest;
     private final boolean endsWithJob;
     private final Sse sse;
+    private final StreamFormat format;
     private final long retryMillis;
     private final ArrayDeque<PendingChange> pending = new ArrayDeque<>();
     private List<SseMessage> initial = List.of();
@@ -32,10 +33,12 @@ final class Subscription {
     private record PendingChange(JobChanged change, List<SseMessage> messages) {
     }
 
-    Subscription(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, long retryMillis) {
+    Subscription(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, StreamFormat format,
+            long retryMillis) {
         this.interest = interest;
         this.endsWithJob = endsWithJob;
         this.sse = sse;
+        this.format = format;
         this.retryMillis = retryMillis;
     }
 
@@ -114,6 +117,6 @@ final class Subscription {
 
     private void send(SseMessage message) {
         lastSentId = Math.max(lastSentId, message.id());
-        emitter.emit(sse.newEventBuilder().id(Long.toString(message.id())).data(message.data()).build());
+        emitter.emit(sse.newEventBuilder().id(Long.toString(message.id())).data(message.data(format)).build());
     }
 }

@@ -1,0 +1,207 @@
+package dev.progresshub.ingest.log;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.progresshub.auth.Caller;
+import dev.progresshub.auth.RateLimiter;
+import dev.progresshub.auth.Scope;
+import dev.progresshub.auth.TokenService;
+import dev.progresshub.config.ProgressHubConfig;
+import dev.progresshub.domain.Event;
+import dev.progresshub.domain.JobStatus;
+import dev.progresshub.domain.TerminalJobException;
+import dev.progresshub.errors.HttpProblems;
+import dev.progresshub.errors.ProblemException;
+import dev.progresshub.ingest.IngestReceipt;
+import dev.progresshub.ingest.IngestService;
+import dev.progresshub.ingest.JsonBodies;
+import dev.progresshub.jobs.JobChanged;
+import dev.progresshub.jobs.JobKey;
+import dev.progresshub.jobs.JobLoader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /api/jobs/{id}/log} (CONTRACT section 4, seed 000): a process's output, possibly streamed for
+ * its whole life ({@code python3 scrape.py | curl -T - …}). Served as a plain Vert.x route, ahead of JAX-RS,
+ * because JAX-RS would buffer the body and cut it at the global body limit; so authentication, scope, rate
+ * limit and the problem answers are done here, with the same services and the same problem shapes.
+ */
+@ApplicationScoped
+public class LogIngestRoute {
+
+    /** Before the global body-size check (order -2), which would refuse a large Content-Length. */
+    static final int ROUTE_ORDER = -10;
+    private static final String BEARER = "Bearer ";
+    private static final List<String> ACCEPTED_TYPES = List.of("text/plain", "application/octet-stream");
+
+    private final TokenService tokens;
+    private final RateLimiter rateLimiter;
+    private final IngestService ingest;
+    private final JobLoader loader;
+    private final ObjectMapper mapper;
+    private final LogLineParser parser;
+    private final ProgressHubConfig.Ingest.Log config;
+    private final Map<String, Counter> lineCounters;
+
+    LogIngestRoute(TokenService tokens, RateLimiter rateLimiter, IngestService ingest, JobLoader loader,
+            ObjectMapper mapper, JsonBodies bodies, ProgressHubConfig config, MeterRegistry registry) {
+        this.tokens = tokens;
+        this.rateLimiter = rateLimiter;
+        this.ingest = ingest;
+        this.loader = loader;
+        this.mapper = mapper;
+        this.parser = new LogLineParser(mapper, bodies.eventReader());
+        this.config = config.ingest().log();
+        this.lineCounters = Map.of(
+                "event", lineCounter(registry, "event"),
+                "ignored", lineCounter(registry, "ignored"),
+                "parse_error", lineCounter(registry, "parse_error"),
+                "overlong", lineCounter(registry, "overlong"));
+    }
+
+    /** POST, and PUT because that is what {@code curl -T -} sends. */
+    void install(@Observes Router router) {
+        router.route("/api/jobs/:id/log").method(HttpMethod.POST).method(HttpMethod.PUT).order(ROUTE_ORDER)
+                .handler(this::handle);
+    }
+
+    private void handle(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        request.pause();
+        String id = context.pathParam("id");
+        String project = request.getParam("project");
+        String token = bearerToken(request.getHeader("Authorization"));
+        String contentType = request.getHeader("Content-Type");
+        context.vertx().executeBlocking(() -> admit(token, contentType, project, id), false)
+                .onComplete(admitted -> {
+                    if (admitted.failed()) {
+                        refuse(context, admitted.cause());
+                    } else {
+                        continueIfExpected(request);
+                        new LogUpload(context.vertx(), request, parser, config.maxLineBytes(), config.flushEvents(),
+                                config.flushInterval().toMillis(), new UploadSink(context, admitted.result())).start();
+                    }
+                });
+    }
+
+    /** Who may upload, to which job: 401, 403, 429, 415, 400 and 409 before a byte of the body is read. */
+    private JobKey admit(String token, String contentType, String project, String id) {
+        if (token == null) {
+            throw ProblemException.unauthorized("send Authorization: Bearer <token>", false);
+        }
+        Caller caller = QuarkusTransaction.requiringNew().call(() -> tokens.authenticate(token));
+        rateLimiter.spend(caller.tokenId());
+        if (!caller.has(Scope.INGEST)) {
+            throw ProblemException.forbidden(Scope.INGEST.wire());
+        }
+        if (!acceptedType(contentType)) {
+            throw ProblemException.unsupportedMediaType("send the log as text/plain (or with no Content-Type)");
+        }
+        IngestService.validateJobId(id);
+        JobKey key = new JobKey(caller.projectFor(project), id);
+        loader.current(key).map(JobChanged::snapshot)
+                .filter(job -> JobStatus.fromWire(job.status()).isTerminal())
+                .ifPresent(job -> {
+                    throw new TerminalJobException(id, JobStatus.fromWire(job.status()));
+                });
+        return key;
+    }
+
+    /** curl asks before sending a body of unknown length; the answer comes once the upload is admitted. */
+    private static void continueIfExpected(HttpServerRequest request) {
+        if ("100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            request.response().writeContinue();
+        }
+    }
+
+    static boolean acceptedType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return true;
+        }
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return ACCEPTED_TYPES.contains(mediaType);
+    }
+
+    private static String bearerToken(String header) {
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String token = header.substring(BEARER.length()).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    /** A refusal ends the exchange: the rest of the body is not wanted, so the connection closes after it. */
+    private void refuse(RoutingContext context, Throwable failure) {
+        HttpServerResponse response = context.response();
+        HttpProblems.write(response, failure, mapper, true);
+        response.endHandler(ignored -> context.request().connection().close());
+    }
+
+    private static Counter lineCounter(MeterRegistry registry, String outcome) {
+        return Counter.builder("progresshub.log.lines").description("Lines of uploaded process logs, by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    /** The upload's link to the service: one transaction per batch, answers on the request's response. */
+    private final class UploadSink implements LogUpload.Sink {
+
+        private final RoutingContext context;
+        private final JobKey key;
+
+        UploadSink(RoutingContext context, JobKey key) {
+            this.context = context;
+            this.key = key;
+        }
+
+        @Override
+        public IngestReceipt apply(List<Event> batch) {
+            return QuarkusTransaction.requiringNew().call(() -> ingest.apply(key, batch));
+        }
+
+        @Override
+        public IngestReceipt.JobBrief current() {
+            return loader.current(key).map(JobChanged::snapshot)
+                    .map(job -> new IngestReceipt.JobBrief(job.status(), job.requestedState(), job.version()))
+                    .orElse(null);
+        }
+
+        @Override
+        public void counted(String outcome) {
+            lineCounters.get(outcome).increment();
+        }
+
+        @Override
+        public void answer(LogTally tally) {
+            HttpServerResponse response = context.response();
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            try {
+                response.setStatusCode(200).putHeader("Content-Type", "application/json")
+                        .end(mapper.writeValueAsString(tally));
+            } catch (JsonProcessingException e) {
+                fail(new IllegalStateException("log tally not serializable", e));
+            }
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            refuse(context, failure);
+        }
+    }
+}
