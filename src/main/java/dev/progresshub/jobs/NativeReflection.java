@@ -28,6 +28,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 dev.progresshub.ingest.IngestReceipt.JobBrief.class,
                 dev.progresshub.errors.Problem.class,
                 dev.progresshub.errors.Problem.FieldProblem.class,
+                dev.progresshub.ingest.crawler.CrawlerProgress.class,
+                dev.progresshub.ingest.crawler.CrawlerProgress.TimelineEntry.class,
+                dev.progresshub.ingest.session.SessionView.class,
+                dev.progresshub.ingest.log.LogTally.class,
         },
         classNames = {
                 "dev.progresshub.domain.ProgressState",
@@ -39,6 +43,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "dev.progresshub.domain.WorkerSequences",
                 "dev.progresshub.domain.SeqLedger",
                 "dev.progresshub.domain.SeqLedger$Range",
+                "dev.progresshub.ingest.session.SessionRequests$Create",
+                "dev.progresshub.ingest.session.SessionRequests$Update",
+                "dev.progresshub.ingest.session.SessionRequests$End",
         })
 final class NativeReflection {
 
