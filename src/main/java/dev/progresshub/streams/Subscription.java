@@ -61,9 +61,7 @@ final class Subscription {
         initial = List.of();
         while (!pending.isEmpty() && !finished) {
             PendingChange next = pending.poll();
-            // held back while the start was read: a per-job stream skips what its replay already sent
-            deliver(next.change(), next.messages().stream()
-                    .filter(m -> !endsWithJob || m.id() > lastSentId).toList());
+            deliver(next.change(), next.messages());
         }
         if (closedBeforeAttach) {
             closeWithRetryHint();
@@ -104,8 +102,12 @@ final class Subscription {
         emitter.complete();
     }
 
+    /**
+     * A per-job stream skips what it already sent: a change can reach this instance after the snapshot or
+     * replay that covered it (held back while the start was read, or late from another instance).
+     */
     private void deliver(JobChanged change, List<SseMessage> messages) {
-        messages.forEach(this::send);
+        messages.stream().filter(m -> !endsWithJob || m.id() > lastSentId).forEach(this::send);
         if (endsWithJob && (change.deleted() || isTerminal(change))) {
             finished = true;
         }
