@@ -18,10 +18,9 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.progresshub.auth.Caller;
+import dev.progresshub.config.JsonText;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.Applied;
@@ -48,16 +47,16 @@ public class IngestService {
 
     private final JobStore store;
     private final IdempotencyStore idempotency;
-    private final ObjectMapper mapper;
+    private final JsonText json;
     private final Clock clock;
     private final Counter acceptedEvents;
     private final Counter duplicateEvents;
 
-    IngestService(JobStore store, IdempotencyStore idempotency, ObjectMapper mapper, Clock clock,
+    IngestService(JobStore store, IdempotencyStore idempotency, JsonText json, Clock clock,
             MeterRegistry registry) {
         this.store = store;
         this.idempotency = idempotency;
-        this.mapper = mapper;
+        this.json = json;
         this.clock = clock;
         this.acceptedEvents = registry.counter("progresshub.ingest.events", "outcome", "accepted");
         this.duplicateEvents = registry.counter("progresshub.ingest.events", "outcome", "duplicate");
@@ -104,13 +103,13 @@ public class IngestService {
                 // a timeline event announces the new job to streams before any worker reports
                 store.commit(job, List.of(Event.builder(EventType.JOB_CREATED).build()), now);
             }
-            return new IngestAnswer(existing.isPresent() ? 200 : 201, json(job.state().snapshot()), "/api/jobs/" + id);
+            return new IngestAnswer(existing.isPresent() ? 200 : 201, json.of(job.state().snapshot()), "/api/jobs/" + id);
         });
     }
 
     @Transactional
     public IngestAnswer ingest(Request request, JobKey key, List<Event> events) {
-        return idempotent(request, () -> new IngestAnswer(200, json(apply(key, events)), null));
+        return idempotent(request, () -> new IngestAnswer(200, json.of(apply(key, events)), null));
     }
 
     /**
@@ -201,14 +200,6 @@ public class IngestService {
                     throw ProblemException.invalid("stages[" + i + "].total", "must not be negative");
                 }
             }
-        }
-    }
-
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("answer not serializable", e);
         }
     }
 }

@@ -6,9 +6,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.config.JsonText;
 import dev.progresshub.domain.JobSnapshot;
 
 /** Reads committed jobs without locking them: for caches, streams and other instances' changes. */
@@ -18,13 +17,13 @@ public class JobLoader {
     private final JobRepository jobs;
     private final JobEventRepository events;
     private final JobStateCodec codec;
-    private final ObjectMapper mapper;
+    private final JsonText json;
 
-    JobLoader(JobRepository jobs, JobEventRepository events, JobStateCodec codec, ObjectMapper mapper) {
+    JobLoader(JobRepository jobs, JobEventRepository events, JobStateCodec codec, JsonText json) {
         this.jobs = jobs;
         this.events = events;
         this.codec = codec;
-        this.mapper = mapper;
+        this.json = json;
     }
 
     /** The job as a change carrying no events: what a cache or a new stream starts from. */
@@ -55,10 +54,6 @@ public class JobLoader {
 
     private JobChanged change(JobEntity entity, List<StoredEvent> stored) {
         JobSnapshot snapshot = codec.read(entity.state).snapshot();
-        try {
-            return new JobChanged(entity.key(), entity.version, snapshot, mapper.writeValueAsString(snapshot), stored);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("snapshot not serializable", e);
-        }
+        return new JobChanged(entity.key(), entity.version, snapshot, json.of(snapshot), stored);
     }
 }

@@ -11,10 +11,9 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.progresshub.cluster.ClusterNotifier;
+import dev.progresshub.config.JsonText;
 import dev.progresshub.domain.JobSnapshot;
 import dev.progresshub.domain.JobState;
 import dev.progresshub.domain.JobStatus;
@@ -33,17 +32,17 @@ public class JobStore {
     private final JobEventRepository events;
     private final JobStateCodec codec;
     private final EventJson eventJson;
-    private final ObjectMapper mapper;
+    private final JsonText json;
     private final ClusterNotifier cluster;
     private final Event<JobChanged> changes;
 
     JobStore(JobRepository jobs, JobEventRepository events, JobStateCodec codec, EventJson eventJson,
-            ObjectMapper mapper, ClusterNotifier cluster, Event<JobChanged> changes) {
+            JsonText json, ClusterNotifier cluster, Event<JobChanged> changes) {
         this.jobs = jobs;
         this.events = events;
         this.codec = codec;
         this.eventJson = eventJson;
-        this.mapper = mapper;
+        this.json = json;
         this.cluster = cluster;
         this.changes = changes;
     }
@@ -71,7 +70,7 @@ public class JobStore {
         JobSnapshot snapshot = job.state().snapshot();
         long firstNew = stored.isEmpty() ? entity.lastEventId : stored.getFirst().id() - 1;
         cluster.jobChanged(job.key(), entity.version, firstNew, entity.lastEventId);
-        JobChanged change = new JobChanged(job.key(), entity.version, snapshot, toJson(snapshot), stored);
+        JobChanged change = new JobChanged(job.key(), entity.version, snapshot, json.of(snapshot), stored);
         changes.fire(change);
         return change;
     }
@@ -121,7 +120,7 @@ public class JobStore {
     private void copyState(JobState state, JobEntity entity) {
         entity.status = state.status().wire();
         entity.operation = state.operation();
-        entity.labels = toJson(state.labels());
+        entity.labels = json.of(state.labels());
         entity.state = codec.write(state);
         entity.version = state.version();
         entity.lastEventId = state.lastEventId();
@@ -139,13 +138,5 @@ public class JobStore {
         }
         Instant lastSign = state.heartbeatAt() != null ? state.heartbeatAt() : state.createdAt();
         return lastSign.plusSeconds(state.heartbeatSeconds());
-    }
-
-    private String toJson(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("not serializable", e);
-        }
     }
 }

@@ -9,9 +9,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.config.JsonText;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.domain.JobSnapshot;
 import dev.progresshub.domain.JobStatus;
@@ -34,15 +33,15 @@ public class StreamStarts {
     private final JobLoader loader;
     private final JobEventRepository events;
     private final JobQueryService queries;
-    private final ObjectMapper mapper;
+    private final JsonText json;
     private final ProgressHubConfig.Streams config;
 
-    StreamStarts(JobLoader loader, JobEventRepository events, JobQueryService queries, ObjectMapper mapper,
+    StreamStarts(JobLoader loader, JobEventRepository events, JobQueryService queries, JsonText json,
             ProgressHubConfig config) {
         this.loader = loader;
         this.events = events;
         this.queries = queries;
-        this.mapper = mapper;
+        this.json = json;
         this.config = config.streams();
     }
 
@@ -101,16 +100,8 @@ public class StreamStarts {
     private List<SseMessage> snapshots(JobFilter filter, long newest) {
         return queries.list(filter, config.globalSnapshotLimit(), null).items().stream()
                 .map(snapshot -> SseMessage.marker("snapshot", newest, new JobChanged(
-                        new JobKey(snapshot.project(), snapshot.id()), snapshot.version(), snapshot, json(snapshot),
+                        new JobKey(snapshot.project(), snapshot.id()), snapshot.version(), snapshot, json.of(snapshot),
                         List.of())))
                 .toList();
-    }
-
-    private String json(JobSnapshot snapshot) {
-        try {
-            return mapper.writeValueAsString(snapshot);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("snapshot not serializable", e);
-        }
     }
 }

@@ -9,9 +9,8 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.config.JsonText;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.JobSnapshot;
@@ -35,12 +34,12 @@ public class SessionService {
 
     private final IngestService ingest;
     private final JobStore store;
-    private final ObjectMapper mapper;
+    private final JsonText json;
 
-    SessionService(IngestService ingest, JobStore store, ObjectMapper mapper) {
+    SessionService(IngestService ingest, JobStore store, JsonText json) {
         this.ingest = ingest;
         this.store = store;
-        this.mapper = mapper;
+        this.json = json;
     }
 
     /** The new session's id, {@code {"sessionId": …}}, 201 with its status URL. */
@@ -59,7 +58,7 @@ public class SessionService {
             ingest.createJob(new IngestService.Request(request.caller(), null, null), project,
                     new CreateJobRequest(id, operation, operation, totalSteps, null,
                             Map.of(SessionView.LABEL_KEY, SessionView.LABEL_VALUE), null));
-            return new IngestAnswer(201, json(Map.of("sessionId", id)), "/api/progress/status/" + id);
+            return new IngestAnswer(201, json.of(Map.of("sessionId", id)), "/api/progress/status/" + id);
         });
     }
 
@@ -97,7 +96,7 @@ public class SessionService {
             JobSnapshot session = store.lock(key).map(job -> job.state().snapshot())
                     .filter(job -> SessionView.LABEL_VALUE.equals(job.labels().get(SessionView.LABEL_KEY)))
                     .orElseThrow(() -> ProblemException.notFound("no session '" + key.id() + "'"));
-            return new IngestAnswer(200, json(ingest.apply(key, AdapterEvents.validated(events.apply(session),
+            return new IngestAnswer(200, json.of(ingest.apply(key, AdapterEvents.validated(events.apply(session),
                     PAYLOAD_FIELDS))), null);
         });
     }
@@ -106,14 +105,6 @@ public class SessionService {
         if (body.details() == null || body.details().isNull()) {
             return null;
         }
-        return body.details().isTextual() ? body.details().asText() : json(body.details());
-    }
-
-    private String json(Object value) {
-        try {
-            return mapper.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("answer not serializable", e);
-        }
+        return body.details().isTextual() ? body.details().asText() : json.of(body.details());
     }
 }
