@@ -5,10 +5,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.progresshub.cluster.ClusterMessage.Kind;
+import dev.progresshub.config.JsonText;
 import dev.progresshub.jobs.JobKey;
 
 /**
@@ -22,11 +20,11 @@ public class ClusterNotifier {
 
     private final String instanceId = UUID.randomUUID().toString();
     private final EntityManager entityManager;
-    private final ObjectMapper mapper;
+    private final JsonText json;
 
-    ClusterNotifier(EntityManager entityManager, ObjectMapper mapper) {
+    ClusterNotifier(EntityManager entityManager, JsonText json) {
         this.entityManager = entityManager;
-        this.mapper = mapper;
+        this.json = json;
     }
 
     public String instanceId() {
@@ -47,13 +45,9 @@ public class ClusterNotifier {
     }
 
     private void send(ClusterMessage message) {
-        try {
-            entityManager.createNativeQuery("select cast(pg_notify(?1, ?2) as text)")
-                    .setParameter(1, CHANNEL)
-                    .setParameter(2, mapper.writeValueAsString(message))
-                    .getSingleResult();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cluster message not serializable", e);
-        }
+        entityManager.createNativeQuery("select cast(pg_notify(?1, ?2) as text)")
+                .setParameter(1, CHANNEL)
+                .setParameter(2, json.of(message))
+                .getSingleResult();
     }
 }

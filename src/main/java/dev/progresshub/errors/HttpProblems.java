@@ -1,8 +1,6 @@
 package dev.progresshub.errors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import dev.progresshub.config.JsonText;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
@@ -15,7 +13,7 @@ public final class HttpProblems {
     }
 
     /** Answers the failure; with {@code closeConnection} the client is told not to send the rest of its body. */
-    public static void write(HttpServerResponse response, Throwable failure, ObjectMapper mapper,
+    public static void write(HttpServerResponse response, Throwable failure, JsonText json,
             boolean closeConnection) {
         if (response.ended() || response.closed()) {
             return;
@@ -26,14 +24,6 @@ public final class HttpProblems {
         if (closeConnection) {
             response.putHeader("Connection", "close");
         }
-        response.end(json(answer.problem(), mapper));
-    }
-
-    private static String json(Problem problem, ObjectMapper mapper) {
-        try {
-            return mapper.writeValueAsString(problem);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("problem not serializable", e);
-        }
+        response.end(json.of(answer.problem()));
     }
 }

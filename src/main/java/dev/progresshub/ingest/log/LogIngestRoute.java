@@ -7,13 +7,13 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.progresshub.auth.Caller;
 import dev.progresshub.auth.RateLimiter;
 import dev.progresshub.auth.Scope;
 import dev.progresshub.auth.TokenService;
+import dev.progresshub.config.JsonText;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.JobStatus;
@@ -53,18 +53,18 @@ public class LogIngestRoute {
     private final RateLimiter rateLimiter;
     private final IngestService ingest;
     private final JobLoader loader;
-    private final ObjectMapper mapper;
+    private final JsonText json;
     private final LogLineParser parser;
     private final ProgressHubConfig.Ingest.Log config;
     private final Map<String, Counter> lineCounters;
 
     LogIngestRoute(TokenService tokens, RateLimiter rateLimiter, IngestService ingest, JobLoader loader,
-            ObjectMapper mapper, JsonBodies bodies, ProgressHubConfig config, MeterRegistry registry) {
+            ObjectMapper mapper, JsonText json, JsonBodies bodies, ProgressHubConfig config, MeterRegistry registry) {
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
         this.ingest = ingest;
         this.loader = loader;
-        this.mapper = mapper;
+        this.json = json;
         this.parser = new LogLineParser(mapper, bodies.eventReader());
         this.config = config.ingest().log();
         this.lineCounters = Map.of(
@@ -148,7 +148,7 @@ public class LogIngestRoute {
     /** A refusal ends the exchange: the rest of the body is not wanted, so the connection closes after it. */
     private void refuse(RoutingContext context, Throwable failure) {
         HttpServerResponse response = context.response();
-        HttpProblems.write(response, failure, mapper, true);
+        HttpProblems.write(response, failure, json, true);
         response.endHandler(ignored -> context.request().connection().close());
     }
 
@@ -191,12 +191,7 @@ public class LogIngestRoute {
             if (response.ended() || response.closed()) {
                 return;
             }
-            try {
-                response.setStatusCode(200).putHeader("Content-Type", "application/json")
-                        .end(mapper.writeValueAsString(tally));
-            } catch (JsonProcessingException e) {
-                fail(new IllegalStateException("log tally not serializable", e));
-            }
+            response.setStatusCode(200).putHeader("Content-Type", "application/json").end(json.of(tally));
         }
 
         @Override

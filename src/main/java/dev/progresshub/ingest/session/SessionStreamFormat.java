@@ -2,9 +2,8 @@ package dev.progresshub.ingest.session;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.config.JsonText;
 import dev.progresshub.streams.SseMessage;
 import dev.progresshub.streams.StreamFormat;
 
@@ -16,10 +15,10 @@ import dev.progresshub.streams.StreamFormat;
 @ApplicationScoped
 public class SessionStreamFormat implements StreamFormat {
 
-    private final ObjectMapper mapper;
+    private final JsonText json;
 
-    SessionStreamFormat(ObjectMapper mapper) {
-        this.mapper = mapper;
+    SessionStreamFormat(JsonText json) {
+        this.json = json;
     }
 
     @Override
@@ -30,10 +29,6 @@ public class SessionStreamFormat implements StreamFormat {
             case "job_fail", "job_cancel" -> "error";
             default -> "progress";
         };
-        try {
-            return mapper.writeValueAsString(SessionView.of(job, type));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("session view not serializable", e);
-        }
+        return json.of(SessionView.of(job, type));
     }
 }
