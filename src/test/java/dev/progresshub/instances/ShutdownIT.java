@@ -34,6 +34,7 @@ class ShutdownIT {
             try (SseClient stream = SseClient.open(service.baseUri() + "/api/jobs/" + id + "/stream",
                     ApiClient.bearer(Api.ADMIN_TOKEN));
                     Socket inFlight = new Socket("localhost", Integer.parseInt(service.baseUri().replaceAll(".*:", "")))) {
+                inFlight.setSoTimeout(10_000);
                 await().atMost(Duration.ofSeconds(10)).until(() -> stream.messages().size() == 1);
                 String event = "{\"type\":\"message\",\"message\":\"sent across a shutdown\"}";
                 OutputStream out = inFlight.getOutputStream();

@@ -1,21 +1,25 @@
 package dev.progresshub.testsupport;
 
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscribers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real Server-Sent Events client over a real HTTP connection: it parses the stream into messages and
- * comments as they arrive, so tests can wait on them.
+ * comments as they arrive, so tests can wait on them. Lines are pushed to it by the HTTP client, so no
+ * thread blocks on a read and {@link #close()} never waits for the server.
  */
 public final class SseClient implements AutoCloseable {
 
@@ -23,67 +27,54 @@ public final class SseClient implements AutoCloseable {
     public record Message(String id, String data, Long retry) {
     }
 
+    /** How long a test waits for the answer's head: a hung server fails the test instead of the build. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String url;
     private final List<Message> messages = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
-    private final CompletableFuture<HttpResponse<Stream<String>>> response;
+    private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
+    private final LineParser lines = new LineParser();
     private volatile boolean ended;
     private volatile Long retry;
 
-    private SseClient(CompletableFuture<HttpResponse<Stream<String>>> response) {
-        this.response = response;
-        response.thenAccept(r -> {
-            try (Stream<String> lines = r.body()) {
-                parse(lines);
-            } catch (UncheckedIOException closed) {
-                // the client closed the connection
-            } finally {
-                ended = true;
-            }
-        });
+    private SseClient(String url) {
+        this.url = url;
     }
 
     public static SseClient open(String url, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(ANSWER_TIMEOUT)
                 .header("Accept", "text/event-stream");
         headers.forEach(request::header);
-        HttpClient client = HttpClient.newHttpClient();
-        return new SseClient(client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines()));
-    }
-
-    private void parse(Stream<String> lines) {
-        String id = null;
-        StringBuilder data = new StringBuilder();
-        boolean hasData = false;
-        for (String line : (Iterable<String>) lines::iterator) {
-            if (line.isEmpty()) {
-                if (hasData) {
-                    messages.add(new Message(id, data.toString(), retry));
-                }
-                id = null;
-                data.setLength(0);
-                hasData = false;
-            } else if (line.startsWith(":")) {
-                comments.add(line.substring(1).strip());
-            } else if (line.startsWith("id:")) {
-                id = line.substring(3).strip();
-            } else if (line.startsWith("retry:")) {
-                retry = Long.parseLong(line.substring(6).strip());
-            } else if (line.startsWith("data:")) {
-                if (hasData) {
-                    data.append('\n');
-                }
-                data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
-                hasData = true;
-            }
-        }
+        SseClient client = new SseClient(url);
+        HttpClient.newBuilder().connectTimeout(ANSWER_TIMEOUT).build()
+                .sendAsync(request.build(), info -> {
+                    client.head.complete(info);
+                    return BodySubscribers.fromLineSubscriber(client.lines);
+                })
+                .whenComplete((response, failure) -> {
+                    if (failure != null) {
+                        client.head.completeExceptionally(failure);
+                    }
+                    client.ended = true;
+                });
+        return client;
     }
 
     public int status() {
-        return response.join().statusCode();
+        return response().statusCode();
     }
 
-    public HttpResponse<Stream<String>> response() {
-        return response.join();
+    /** The answer's status and headers (the body keeps arriving as messages). */
+    public HttpResponse.ResponseInfo response() {
+        try {
+            return head.get(ANSWER_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the stream's answer", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("no answer from " + url, e);
+        }
     }
 
     public List<Message> messages() {
@@ -104,14 +95,72 @@ public final class SseClient implements AutoCloseable {
 
     @Override
     public void close() {
-        response.thenAccept(r -> {
-            try {
-                r.body().close();
-            } catch (RuntimeException ignored) {
-                // already closed
-            }
-        });
-        response.cancel(true);
+        lines.cancel();
     }
 
+    /** Turns the pushed lines into messages, as a browser's EventSource does. */
+    private final class LineParser implements Flow.Subscriber<String> {
+
+        private volatile Flow.Subscription subscription;
+        private volatile boolean cancelled;
+        private String id;
+        private final StringBuilder data = new StringBuilder();
+        private boolean hasData;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        @Override
+        public void onNext(String line) {
+            if (line.isEmpty()) {
+                dispatch();
+            } else if (line.startsWith(":")) {
+                comments.add(line.substring(1).strip());
+            } else if (line.startsWith("id:")) {
+                id = line.substring(3).strip();
+            } else if (line.startsWith("retry:")) {
+                retry = Long.parseLong(line.substring(6).strip());
+            } else if (line.startsWith("data:")) {
+                if (hasData) {
+                    data.append('\n');
+                }
+                data.append(line.substring(5).startsWith(" ") ? line.substring(6) : line.substring(5));
+                hasData = true;
+            }
+        }
+
+        private void dispatch() {
+            if (hasData) {
+                messages.add(new Message(id, data.toString(), retry));
+            }
+            id = null;
+            data.setLength(0);
+            hasData = false;
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            ended = true;
+        }
+
+        @Override
+        public void onComplete() {
+            ended = true;
+        }
+    }
 }
