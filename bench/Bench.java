@@ -56,6 +56,7 @@ public class Bench {
         ingest.runBatchedOwnJobs(report);
         ingest.runBatchedOneJob(report);
         ingest.runSingleEvents(report);
+        ingest.runCrawlerReports(report);
         new FanoutScenario(settings, api, server).run(report);
 
         Thread.sleep(settings.settle().toMillis());
@@ -199,6 +200,7 @@ public class Bench {
         private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
         private static final Pattern ACCEPTED = Pattern.compile("\"accepted\"\\s*:\\s*(\\d+)");
         private static final Pattern CURRENT = Pattern.compile("\"current\"\\s*:\\s*(\\d+)");
+        private static final Pattern ISSUES = Pattern.compile("\"issues\"\\s*:\\s*(\\d+)");
 
         Api withToken(String otherToken) {
             return new Api(baseUrl, otherToken);
@@ -231,6 +233,11 @@ public class Bench {
             return send(post("/api/jobs/" + jobId + "/events", eventsJson));
         }
 
+        /** Posts one seed-003 crawler report; 200 when applied. */
+        HttpResponse<String> postCrawlerReport(String reportJson) throws IOException, InterruptedException {
+            return send(post("/api/internal/jobs/progress", reportJson));
+        }
+
         HttpResponse<String> snapshot(String jobId, String ifNoneMatch) throws IOException, InterruptedException {
             HttpRequest.Builder request = authorized("/api/jobs/" + jobId).GET();
             if (ifNoneMatch != null) {
@@ -243,6 +250,13 @@ public class Bench {
             HttpResponse<String> answer = snapshot(jobId, null);
             expect(answer, 200);
             return Long.parseLong(group(CURRENT, answer.body()).orElseThrow());
+        }
+
+        /** The {@code itemsByType.issues} a crawler accumulated in the job. */
+        long issuesCounted(String jobId) throws IOException, InterruptedException {
+            HttpResponse<String> answer = snapshot(jobId, null);
+            expect(answer, 200);
+            return Long.parseLong(group(ISSUES, answer.body()).orElseThrow());
         }
 
         static long accepted(HttpResponse<String> ingestAnswer) {
@@ -541,19 +555,36 @@ public class Bench {
         void runBatchedOwnJobs(Report report) throws Exception {
             List<IngestWorker> workers = workers(w -> "batched-own-" + w, settings.batchSize());
             report.ingest("b1. Ingest, batches of " + settings.batchSize() + ", one job per worker",
-                    measure(workers, settings, server), workers, verify(workers));
+                    measure(workers, settings, server), workers.size(), workers.get(0).batchSize(), verify(workers));
         }
 
         void runBatchedOneJob(Report report) throws Exception {
             List<IngestWorker> workers = workers(w -> "batched-shared", settings.batchSize());
             report.ingest("b2. Ingest, batches of " + settings.batchSize() + ", all workers on one job",
-                    measure(workers, settings, server), workers, verify(workers));
+                    measure(workers, settings, server), workers.size(), workers.get(0).batchSize(), verify(workers));
         }
 
         void runSingleEvents(Report report) throws Exception {
             List<IngestWorker> workers = workers(w -> "single-" + w, 1);
             report.ingest("c. Ingest, one event per request, one job per worker",
-                    measure(workers, settings, server), workers, verify(workers));
+                    measure(workers, settings, server), workers.size(), workers.get(0).batchSize(), verify(workers));
+        }
+
+        /** Seed 003's crawler: one report per request, each a delta of one issue, with its updateId. */
+        void runCrawlerReports(Report report) throws Exception {
+            List<CrawlerWorker> crawlers = new ArrayList<>();
+            for (int w = 0; w < settings.concurrency(); w++) {
+                crawlers.add(new CrawlerWorker(api, "crawler-" + w));
+            }
+            Measured measured = measure(crawlers, settings, server);
+            long acknowledged = 0;
+            long counted = 0;
+            for (CrawlerWorker crawler : crawlers) {
+                acknowledged += crawler.acknowledged();
+                counted += api.issuesCounted(crawler.taskId());
+            }
+            report.ingest("c2. Crawler reports (seed 003), one task per crawler", measured, crawlers.size(), 1,
+                    new IngestCheck(crawlers.size(), acknowledged, counted));
         }
 
         private List<IngestWorker> workers(IntFunction<String> jobOfWorker, int batchSize) {
@@ -638,6 +669,41 @@ public class Bench {
         private String event(long seq) {
             return "{\"type\":\"item_complete\",\"item\":\"%s-item-%d\",\"worker\":\"%s\",\"seq\":%d}"
                     .formatted(workerName, seq, workerName, seq);
+        }
+    }
+
+    /** A crawler reporting to /api/internal/jobs/progress: processedItems, a one-issue delta, resume point. */
+    static final class CrawlerWorker implements Client {
+        private final Api api;
+        private final String taskId;
+        private long processed;
+        private long acknowledged;
+
+        CrawlerWorker(Api api, String taskId) {
+            this.api = api;
+            this.taskId = taskId;
+        }
+
+        String taskId() {
+            return taskId;
+        }
+
+        long acknowledged() {
+            return acknowledged;
+        }
+
+        @Override
+        public boolean sendOne() throws Exception {
+            long next = processed + 1;
+            HttpResponse<String> answer = api.postCrawlerReport("""
+                    {"taskId":"%s","status":"processing","processedItems":%d,"itemsByType":{"issues":1},\
+                    "lastProcessedId":"issue-%d","updateId":"%s-%d"}""".formatted(taskId, next, next, taskId, next));
+            if (answer.statusCode() != 200) {
+                return false;
+            }
+            processed = next;
+            acknowledged++;
+            return true;
         }
     }
 
@@ -900,9 +966,8 @@ public class Bench {
                     counterRows(database, idleDatabase, polls), cacheHits, cacheMisses));
         }
 
-        void ingest(String name, Measured measured, List<IngestWorker> workers, IngestCheck check) {
+        void ingest(String name, Measured measured, int workers, int batchSize, IngestCheck check) {
             LoadResult load = measured.load();
-            int batchSize = workers.get(0).batchSize();
             double eventsPerSecond = load.perSecond() * batchSize;
             row(name, "%,.0f events/s (%,.0f req/s)".formatted(eventsPerSecond, load.perSecond()), measured);
             details.add("""
@@ -911,7 +976,7 @@ public class Bench {
                     %d workers, %.1f s: %,d requests answered 200, %,d otherwise%s.
                     Server CPU %.3f ms per request, %.4f ms per event.
                     Exactness (warm-up and measured phases): %,d events acknowledged, %,d counted in %d job snapshot(s): %s.
-                    """.formatted(name, workers.size(), load.seconds(), load.ok(), load.failed(), failureNote(load),
+                    """.formatted(name, workers, load.seconds(), load.ok(), load.failed(), failureNote(load),
                     measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, check.acknowledged(),
                     check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH"));
         }
