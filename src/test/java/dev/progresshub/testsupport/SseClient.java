@@ -31,6 +31,7 @@ public final class SseClient implements AutoCloseable {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     private final String url;
+    private final HttpClient http;
     private final List<Message> messages = new CopyOnWriteArrayList<>();
     private final List<String> comments = new CopyOnWriteArrayList<>();
     private final CompletableFuture<HttpResponse.ResponseInfo> head = new CompletableFuture<>();
@@ -38,17 +39,17 @@ public final class SseClient implements AutoCloseable {
     private volatile boolean ended;
     private volatile Long retry;
 
-    private SseClient(String url) {
+    private SseClient(String url, HttpClient http) {
         this.url = url;
+        this.http = http;
     }
 
     public static SseClient open(String url, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(ANSWER_TIMEOUT)
                 .header("Accept", "text/event-stream");
         headers.forEach(request::header);
-        SseClient client = new SseClient(url);
-        HttpClient.newBuilder().connectTimeout(ANSWER_TIMEOUT).build()
-                .sendAsync(request.build(), info -> {
+        SseClient client = new SseClient(url, HttpClient.newBuilder().connectTimeout(ANSWER_TIMEOUT).build());
+        client.http.sendAsync(request.build(), info -> {
                     client.head.complete(info);
                     return BodySubscribers.fromLineSubscriber(client.lines);
                 })
@@ -93,9 +94,11 @@ public final class SseClient implements AutoCloseable {
         return ended;
     }
 
+    /** Drops the connection, also one still waiting for its answer, and the client's selector thread. */
     @Override
     public void close() {
         lines.cancel();
+        http.shutdownNow();
     }
 
     /** Turns the pushed lines into messages, as a browser's EventSource does. */
