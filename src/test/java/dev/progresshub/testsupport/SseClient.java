@@ -53,6 +53,7 @@ public final class SseClient implements AutoCloseable {
                     client.head.complete(info);
                     return BodySubscribers.fromLineSubscriber(client.lines);
                 })
+                // the whole exchange is over: the body ended or failed, or no answer came at all
                 .whenComplete((response, failure) -> {
                     if (failure != null) {
                         client.head.completeExceptionally(failure);
@@ -158,12 +159,12 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onError(Throwable failure) {
-            ended = true;
+            // the exchange's whenComplete records the end
         }
 
         @Override
         public void onComplete() {
-            ended = true;
+            // the exchange's whenComplete records the end
         }
     }
 }
