@@ -61,8 +61,8 @@ start_service() {
         -Dquarkus.datasource.username=postgres \
         -Dquarkus.datasource.password=postgres \
         -Dprogress-hub.admin-token="$ADMIN_TOKEN" \
-        -Dprogress-hub.rate-limit.requests-per-second=1000000 \
-        -Dprogress-hub.rate-limit.burst=1000000 \
+        -Dprogress-hub.limits.requests-per-second=1000000 \
+        -Dprogress-hub.limits.burst=1000000 \
         -Dquarkus.http.port="$PORT" \
         -jar target/quarkus-app/quarkus-run.jar >"$SERVER_LOG" 2>&1 &
     server_pid=$!

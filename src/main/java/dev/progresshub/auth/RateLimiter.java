@@ -18,8 +18,8 @@ public class RateLimiter {
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     RateLimiter(ProgressHubConfig config) {
-        this.ratePerNano = config.rateLimit().requestsPerSecond() / 1e9;
-        this.burst = config.rateLimit().burst();
+        this.ratePerNano = config.limits().requestsPerSecond() / 1e9;
+        this.burst = config.limits().burst();
     }
 
     /** Spends one request of the token's allowance, or throws 429 with the wait until the next one. */

@@ -15,7 +15,7 @@ public interface ProgressHubConfig {
 
     Ingest ingest();
 
-    RateLimit rateLimit();
+    Limits limits();
 
     Streams streams();
 
@@ -24,18 +24,6 @@ public interface ProgressHubConfig {
     Retention retention();
 
     interface Ingest {
-        /** Most events one request may carry. */
-        @WithDefault("1000")
-        int maxEventsPerRequest();
-
-        /** Largest JSON body accepted on ingest endpoints, in bytes (1 MiB). */
-        @WithDefault("1048576")
-        int maxBodyBytes();
-
-        /** Largest free-form {@code data} of one event, in bytes of its JSON. */
-        @WithDefault("8192")
-        int maxDataBytes();
-
         /** How long an Idempotency-Key answer is kept for replay. */
         @WithDefault("PT24H")
         Duration idempotencyTtl();
@@ -58,16 +46,6 @@ public interface ProgressHubConfig {
         }
     }
 
-    interface RateLimit {
-        /** Sustained requests per second allowed per token (per instance). */
-        @WithDefault("50")
-        double requestsPerSecond();
-
-        /** Burst a token may spend at once before 429s start. */
-        @WithDefault("200")
-        int burst();
-    }
-
     interface Streams {
         /** Interval of SSE heartbeat comments, keeping proxies from closing idle streams. */
         @WithDefault("15s")
@@ -76,10 +54,6 @@ public interface ProgressHubConfig {
         /** The {@code retry:} hint sent to clients: how long EventSource waits before reconnecting. */
         @WithDefault("3s")
         Duration retry();
-
-        /** Messages buffered for a slow client before its stream is closed (it resumes with Last-Event-ID). */
-        @WithDefault("1024")
-        int subscriberBuffer();
 
         /** Most timeline events replayed on reconnect; more missed than this gets a reset + snapshot. */
         @WithDefault("5000")
@@ -112,5 +86,99 @@ public interface ProgressHubConfig {
         /** How often the stall detector and retention run. */
         @WithDefault("30s")
         Duration sweepInterval();
+    }
+
+    /**
+     * The bounds of CONTRACT section 8: nothing one caller sends can exhaust the service. Exceeding one is
+     * a problem answer that names the limit and stores nothing of that request.
+     */
+    interface Limits {
+        /** Sustained requests per second allowed per token, per instance (429 + Retry-After beyond). */
+        @WithDefault("200")
+        double requestsPerSecond();
+
+        /** Requests a token may spend at once before the sustained rate applies. */
+        @WithDefault("1000")
+        int burst();
+
+        /** Failed authentications per second per client address, refused before any database work. */
+        @WithDefault("20")
+        double failedAuthPerSecond();
+
+        /** Open streams per token (429 beyond). */
+        @WithDefault("200")
+        int streamsPerToken();
+
+        /** Open streams per instance (503 + Retry-After beyond). */
+        @WithDefault("20000")
+        int streamsPerInstance();
+
+        /** Messages queued for a stream client that stops reading; beyond, it gets a reset + snapshot. */
+        @WithDefault("256")
+        int streamQueue();
+
+        /** Events per request, per log batch and per crawler {@code timeline[]}. */
+        @WithDefault("1000")
+        int eventsPerRequest();
+
+        /** Largest JSON body accepted on ingest endpoints, in bytes (1 MiB); /log streams line by line. */
+        @WithDefault("1048576")
+        int bodyBytes();
+
+        /** Largest JSON of any one event, in bytes. */
+        @WithDefault("65536")
+        int eventBytes();
+
+        /** Largest free-form {@code data} of one event, in bytes of its JSON. */
+        @WithDefault("8192")
+        int dataBytes();
+
+        /** Largest {@code resumeState} of a checkpoint, in bytes of its JSON. */
+        @WithDefault("65536")
+        int resumeStateBytes();
+
+        /** Stages one job may have. */
+        @WithDefault("200")
+        int stagesPerJob();
+
+        /** Distinct {@code itemsByType} keys one job may have. */
+        @WithDefault("200")
+        int itemTypesPerJob();
+
+        /** Distinct error classes counted per job; later ones are counted under {@code other}. */
+        @WithDefault("100")
+        int errorClassesPerJob();
+
+        /** Workers whose {@code seq} ledger a job keeps; the oldest idle one is forgotten beyond. */
+        @WithDefault("1000")
+        int workersPerJob();
+
+        /** Longest job {@code name}, in characters. */
+        @WithDefault("512")
+        int nameChars();
+
+        /** Longest {@code operation}, in characters. */
+        @WithDefault("128")
+        int operationChars();
+
+        /** Longest stage name, in characters. */
+        @WithDefault("256")
+        int stageNameChars();
+
+        /** Labels one job may carry. */
+        @WithDefault("32")
+        int labelsPerJob();
+
+        /** A log upload that sends no byte for this long is ended; the lines so far are kept. */
+        @WithDefault("10m")
+        Duration logIdleTimeout();
+
+        /** Log lines an upload may send per rate-limit unit it spends. */
+        @WithDefault("100")
+        int logLinesPerRequestUnit();
+
+        /** Ingest requests waiting for a commit; beyond, 503 + Retry-After. */
+        @WithDefault("10000")
+        int ingestQueue();
     }
 }

@@ -22,13 +22,13 @@ import dev.progresshub.errors.ProblemException;
 public class JsonBodies {
 
     private final ObjectMapper mapper;
-    private final ProgressHubConfig.Ingest limits;
+    private final ProgressHubConfig.Limits limits;
     private final EventReader events;
 
     JsonBodies(ObjectMapper mapper, ProgressHubConfig config) {
         this.mapper = mapper;
-        this.limits = config.ingest();
-        this.events = new EventReader(mapper, limits.maxDataBytes());
+        this.limits = config.limits();
+        this.events = new EventReader(mapper, limits.dataBytes());
     }
 
     /** The reader of single events, for adapters that find events outside a JSON body. */
@@ -53,8 +53,8 @@ public class JsonBodies {
         if (!tree.isArray()) {
             throw ProblemException.badRequest("send one event object or an array of events");
         }
-        if (tree.size() > limits.maxEventsPerRequest()) {
-            throw ProblemException.payloadTooLarge("at most " + limits.maxEventsPerRequest()
+        if (tree.size() > limits.eventsPerRequest()) {
+            throw ProblemException.payloadTooLarge("at most " + limits.eventsPerRequest()
                     + " events per request; this one has " + tree.size());
         }
         if (tree.isEmpty()) {
@@ -68,9 +68,9 @@ public class JsonBodies {
     }
 
     public void checkSize(byte[] body) {
-        if (body.length > limits.maxBodyBytes()) {
+        if (body.length > limits.bodyBytes()) {
             throw ProblemException.payloadTooLarge("the body has " + body.length + " bytes; the limit is "
-                    + limits.maxBodyBytes());
+                    + limits.bodyBytes());
         }
     }
 

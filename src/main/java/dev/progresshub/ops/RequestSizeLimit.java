@@ -23,7 +23,7 @@ public class RequestSizeLimit {
     private final String problemJson;
 
     RequestSizeLimit(ProgressHubConfig config, ObjectMapper mapper) throws JsonProcessingException {
-        this.maxBodyBytes = config.ingest().maxBodyBytes();
+        this.maxBodyBytes = config.limits().bodyBytes();
         this.problemJson = mapper.writeValueAsString(Problem.of(413, "payload-too-large", "Payload too large",
                 "the body is larger than the limit of " + maxBodyBytes + " bytes"));
     }

@@ -22,11 +22,13 @@ public class SseStreams {
     private final StreamHub hub;
     private final StreamStarts starts;
     private final ProgressHubConfig.Streams config;
+    private final int streamQueue;
 
     SseStreams(StreamHub hub, StreamStarts starts, ProgressHubConfig config) {
         this.hub = hub;
         this.starts = starts;
         this.config = config.streams();
+        this.streamQueue = config.limits().streamQueue();
     }
 
     /** One job's stream in the given format; it ends after the job's terminal event. */
@@ -58,7 +60,7 @@ public class SseStreams {
         Multi<OutboundSseEvent> events = Multi.createFrom().emitter(emitter -> {
             emitter.onTermination(() -> hub.unregister(subscription));
             subscription.attach(emitter);
-        }, config.subscriberBuffer());
+        }, streamQueue);
         return events;
     }
 

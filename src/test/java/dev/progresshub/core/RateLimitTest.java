@@ -24,7 +24,7 @@ class RateLimitTest {
     public static class TightLimit implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("progress-hub.rate-limit.requests-per-second", "0.0167", "progress-hub.rate-limit.burst", "5");
+            return Map.of("progress-hub.limits.requests-per-second", "0.0167", "progress-hub.limits.burst", "5");
         }
     }
 

@@ -47,8 +47,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
                 "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.datasource.password=postgres",
-                "-Dprogress-hub.rate-limit.requests-per-second=100000",
-                "-Dprogress-hub.rate-limit.burst=100000",
+                "-Dprogress-hub.limits.requests-per-second=100000",
+                "-Dprogress-hub.limits.burst=100000",
                 "-Dprogress-hub.streams.heartbeat-interval=1s"));
         if (isJar(command)) {
             command.add("-jar");
