@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import logging
 import random
 import ssl
 import threading
@@ -13,6 +14,8 @@ import urllib.parse
 from typing import Any, Callable, Dict, Mapping, Optional
 
 from .errors import HubError, HubUnavailable
+
+log = logging.getLogger("progresshub")
 
 #: Answers worth sending again: the hub is busy, restarting or has lost its database for a moment.
 RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
@@ -176,8 +179,10 @@ def retry(attempt: Callable[[], Response], retry_for: float,
             if answer.status not in RETRYABLE_STATUSES:
                 return answer
             wait, last = backoff.delay(answer.retry_after()), (answer, None)
+            log.debug("progresshub: hub busy (HTTP %d); again in %.2f s", answer.status, wait)
         except HubUnavailable as error:
             wait, last = backoff.delay(), (None, error)
+            log.debug("progresshub: %s; again in %.2f s", error, wait)
         if time.monotonic() + wait > deadline:
             if last[0] is not None:
                 return last[0]

@@ -75,7 +75,7 @@ class Sender:
             if not self._buffer.append(event, time.monotonic()) and self._buffer.dropped in (1, 1000, 100000):
                 log.warning("progresshub: the hub has been away a long time; %d events dropped so far (bound %d)",
                             self._buffer.dropped, self._buffer.bound)
-            if len(self._buffer) >= self._max_batch:
+            if len(self._buffer) in (1, self._max_batch):  # wakes the thread from its idle wait, or sends now
                 self._condition.notify_all()
 
     @property

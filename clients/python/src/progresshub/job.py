@@ -365,13 +365,16 @@ class Job:
             except Exception:
                 log.exception("progresshub: the on_pause callback failed")
 
-    def _stage_used(self, stage: str, total: Optional[int]) -> None:
-        """Reports ``stage_start`` the first time a stage gets work through :meth:`track`."""
+    def _stage_used(self, stage: str, total: Optional[int], length: Optional[int]) -> None:
+        """Reports ``stage_start`` the first time a stage gets work through :meth:`track`: with the total
+        given to ``track``, else the one declared with the job, else the iterable's length."""
         if stage in self._started_stages:
             return
         self._started_stages.add(stage)
-        declared = self._declared_stages.get(stage)
-        self._queue({"type": "stage_start", "stage": stage, "total": total if total is not None else declared})
+        for candidate in (total, self._declared_stages.get(stage), length):
+            if candidate is not None:
+                break
+        self._queue({"type": "stage_start", "stage": stage, "total": candidate})
 
 
 class Stage:
@@ -436,7 +439,8 @@ class Tracker(Generic[T]):
         self._stage = stage
         self._name = item or str
         self._pausable = pausable
-        self.total = total if total is not None else _length(iterable)
+        self._given_total = total if total is not None else _bar_total(iterable)
+        self.total = self._given_total if self._given_total is not None else _length(iterable)
         self._iterator: Iterator[T] = iter(iterable)
         self._current: Any = _NOTHING
         self._begun = False
@@ -456,7 +460,7 @@ class Tracker(Generic[T]):
             if job._sender is None:
                 job.start()
             if self._stage is not None:
-                job._stage_used(self._stage, self.total)
+                job._stage_used(self._stage, self._given_total, self.total)
             elif self.total is not None and job._total is None:
                 job._total = self.total
                 job._queue({"type": "job_progress", "total": self.total})
@@ -472,10 +476,13 @@ class Tracker(Generic[T]):
 _NOTHING = object()
 
 
+def _bar_total(iterable: Iterable[Any]) -> Optional[int]:
+    """A tqdm bar's total (what its user said), ``None`` for anything else."""
+    total = getattr(iterable, "total", None) if hasattr(iterable, "update") else None
+    return int(total) if isinstance(total, (int, float)) and total else None
+
+
 def _length(iterable: Iterable[Any]) -> Optional[int]:
-    total = getattr(iterable, "total", None)  # a tqdm bar knows its total
-    if isinstance(total, (int, float)) and total:
-        return int(total)
     try:
         return len(iterable)  # type: ignore[arg-type]
     except TypeError:
