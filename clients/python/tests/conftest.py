@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import uuid
 from typing import Dict, Iterator
 
@@ -14,6 +15,8 @@ from progresshub import Client
 
 @pytest.fixture(scope="session")
 def hub() -> Iterator[HubService]:
+    # SIGTERM (a CI timeout) ends the run like Ctrl-C does, so the service and PostgreSQL are stopped too
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     service = HubService()
     try:
         service.start_database()

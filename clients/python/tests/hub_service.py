@@ -95,7 +95,7 @@ class HubService:
             [java(), "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
              "-cp", f"{TARGET / 'classes'}:{compile_classpath()}", str(REPO / "bench" / "EmbeddedPostgres.java"),
              str(home)],
-            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+            stdout=log.open("w"), stderr=subprocess.STDOUT)
 
         def jdbc_url() -> Optional[str]:
             if self._postgres.poll() is not None:
@@ -120,8 +120,7 @@ class HubService:
             "-Dprogress-hub.limits.requests-per-second=50", "-Dprogress-hub.limits.burst=100",
             "-jar", str(JAR)]
         env = {**os.environ, "PROGRESS_HUB_ADMIN_TOKEN": self.admin_token}
-        self._service = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env,
-                                         start_new_session=True)
+        self._service = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
 
         def ready() -> bool:
             if self._service.poll() is not None:

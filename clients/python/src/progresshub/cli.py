@@ -93,7 +93,7 @@ def run_command(args: argparse.Namespace, client: Client) -> int:
         print("progress-hub run: give the command after --", file=sys.stderr)
         return 2
     name = args.name or " ".join(command)[:500]
-    job_id = args.job or client.job(name=os.path.basename(command[0])).id
+    job_id = args.job or client.job(name=args.name or os.path.basename(command[0])).id
     return CommandRun(client, job_id, name, command).run()
 
 

@@ -180,8 +180,8 @@ class Client:
                         last_event_id = message["id"]
                     status = (message.get("job") or {}).get("status", status)
                     yield message
-                if last_event_id is not None and status is None:
-                    return  # 204: the job had ended and nothing was missed
+            except _NothingMissed:
+                return
             except HubUnavailable as error:
                 log.debug("progresshub: stream interrupted (%s); reconnecting", error)
             if status not in TERMINAL:
@@ -203,7 +203,7 @@ class Client:
             except OSError as error:
                 raise HubUnavailable(f"{self.url} unreachable: {error}") from error
             if answer.status == 204:
-                return
+                raise _NothingMissed()
             if answer.status >= 400:
                 from ._http import Response
                 failure = Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, answer.read())
@@ -263,6 +263,10 @@ class Session:
     def status(self) -> Dict[str, Any]:
         """``GET /api/progress/status/{sessionId}``."""
         return self.client._call("GET", f"/api/progress/status/{self.id}").json()
+
+
+class _NothingMissed(Exception):
+    """204 on reconnecting: the job has ended and the stream has nothing this client has not seen."""
 
 
 def _quote(job_id: str) -> str:
