@@ -27,7 +27,7 @@ CLASSPATH_FILE = TARGET / "client-tests-classpath.txt"
 WORK = TARGET / "client-tests"
 
 
-def wait_for(what: str, condition: Callable[[], object], timeout: float = 60.0, every: float = 0.1) -> object:
+def wait_for(what: str, condition: Callable[[], object], timeout: float = 60.0, every: float = 0.2) -> object:
     """Polls ``condition`` until it returns something truthy (returned); fails after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -117,7 +117,7 @@ class HubService:
             f"-Dquarkus.datasource.jdbc.url={self.jdbc_url}",
             "-Dquarkus.datasource.username=postgres", "-Dquarkus.datasource.password=postgres",
             # per token; the rate-limit test needs a low one, every other test stays far below it
-            "-Dprogress-hub.limits.requests-per-second=50", "-Dprogress-hub.limits.burst=100",
+            "-Dprogress-hub.limits.requests-per-second=10", "-Dprogress-hub.limits.burst=20",
             "-jar", str(JAR)]
         env = {**os.environ, "PROGRESS_HUB_ADMIN_TOKEN": self.admin_token}
         self._service = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)

@@ -152,3 +152,17 @@ def test_oversized_data_is_cut_to_a_preview_instead_of_losing_the_batch(client: 
     assert items["huge"]["truncated"] is True
     assert items["small"] == {"status": "success"}
     assert admin.get("big-data")["progress"]["current"] == 2
+
+
+def test_the_end_of_the_program_delivers_what_an_open_job_still_holds(tmp_path, hub_env, admin: Client) -> None:
+    import subprocess
+    import sys
+    script = tmp_path / "leaves.py"
+    script.write_text("from progresshub import Client\n"
+                      "job = Client(batch_interval=60).job('left-open').start()\n"
+                      "for i in range(25):\n"
+                      "    job.complete_item(f'item-{i}')\n")  # no flush, no with: atexit delivers
+
+    assert subprocess.run([sys.executable, str(script)], env=hub_env, timeout=120).returncode == 0
+    snapshot = admin.get("left-open")
+    assert (snapshot["status"], snapshot["progress"]["current"]) == ("running", 25)

@@ -13,7 +13,7 @@ import sys
 import threading
 import uuid
 from collections import deque
-from typing import Any, Deque, Dict, Iterator, List, Optional, Sequence, TextIO
+from typing import Any, Deque, Dict, Iterator, List, Optional, Sequence, TextIO, Tuple
 
 from ._http import Backoff
 from .client import Client
@@ -106,7 +106,8 @@ class CommandRun:
         self.name = name
         self.command = command
         self.lines: "queue.Queue[Optional[bytes]]" = queue.Queue(MAX_QUEUED_LINES)
-        self.tail: Deque[str] = deque(maxlen=TAIL_LINES)
+        self.tail: Deque[Tuple[int, str, bool]] = deque(maxlen=TAIL_LINES)  # (stream, text, is a redraw)
+        self._tail_lock = threading.Lock()
         self.reporting = True
         self.interrupted: Optional[str] = None
         self.cancel_requested = False
@@ -124,8 +125,8 @@ class CommandRun:
             self._report_end({"type": "job_fail", "error": str(error), "message": f"could not start: {error}"})
             return 127
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-        readers = [threading.Thread(target=self._copy, args=(self.process.stdout, _binary(sys.stdout)), daemon=True),
-                   threading.Thread(target=self._copy, args=(self.process.stderr, _binary(sys.stderr)), daemon=True)]
+        readers = [threading.Thread(target=self._copy, args=(self.process.stdout, _binary(sys.stdout), 1), daemon=True),
+                   threading.Thread(target=self._copy, args=(self.process.stderr, _binary(sys.stderr), 2), daemon=True)]
         uploader = threading.Thread(target=self._upload, daemon=True)
         watcher = threading.Thread(target=self._watch_controls, daemon=True)
         for thread in (*readers, uploader, watcher):
@@ -157,7 +158,7 @@ class CommandRun:
         elif sys.stderr.isatty():
             self._warn(f"job {self.job_id} (progress-hub watch {self.job_id})")
 
-    def _copy(self, pipe: Any, terminal: Any) -> None:
+    def _copy(self, pipe: Any, terminal: Any, stream: int) -> None:
         """Passes the child's bytes through unchanged and queues its lines (split on \\n and \\r) for the hub."""
         partial = b""
         fd = pipe.fileno()
@@ -168,21 +169,31 @@ class CommandRun:
             terminal.write(chunk)
             terminal.flush()
             partial += chunk
-            *complete, partial = re.split(rb"(?<=[\r\n])", partial)
+            *complete, partial = re.split(rb"(?<=\n)|(?<=\r)(?!\n)", partial)  # \r\n is one end of line
             for line in complete:
-                self._queue_line(line)
+                self._queue_line(line, stream)
         if partial:
-            self._queue_line(partial + b"\n")
+            self._queue_line(partial + b"\n", stream)
 
-    def _queue_line(self, line: bytes) -> None:
+    def _queue_line(self, line: bytes, stream: int) -> None:
         text = _ANSI.sub("", line.decode("utf-8", "replace")).strip()
         if text:
-            self.tail.append(text)
+            self._keep_in_tail(text, stream, redraw=line.endswith(b"\r"))
         if self.reporting:
             try:
                 self.lines.put_nowait(line)
             except queue.Full:
                 pass  # the terminal has every line; the hub may miss some while it is away
+
+    def _keep_in_tail(self, text: str, stream: int, redraw: bool) -> None:
+        """The last lines as a terminal shows them: a line after a redraw (\\r) of the same stream replaces it."""
+        with self._tail_lock:
+            for index in range(len(self.tail) - 1, -1, -1):
+                if self.tail[index][0] == stream:
+                    if self.tail[index][2]:
+                        del self.tail[index]
+                    break
+            self.tail.append((stream, text, redraw))
 
     def _chunks(self) -> Iterator[bytes]:
         """Lines as they come, a few at a time; ends at the end of the output."""
@@ -230,7 +241,8 @@ class CommandRun:
         """Heartbeats keep the job alive; their answers carry a cancel request, passed on as SIGINT."""
         while self.reporting and not self.finished.wait(RUN_HEARTBEAT_SECONDS):
             try:
-                answer = self.client._call("POST", f"/api/jobs/{self.job_id}/events", [{"type": "heartbeat"}]).json()
+                answer = self.client._call("POST", f"/api/jobs/{self.job_id}/events", [{"type": "heartbeat"}],
+                                           retry_for=0).json()
             except HubError:
                 continue
             if (answer.get("job") or {}).get("requestedState") == "cancelled" and not self.cancel_requested:
@@ -251,7 +263,7 @@ class CommandRun:
         if status == 0:
             return {"type": "job_complete"}
         described = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-        last = "\n".join(self.tail)[-2000:]
+        last = "\n".join(text for _, text, _ in self.tail)[-2000:]
         return {"type": "job_fail", "error": described, "message": f"{described}; last lines:\n{last}" if last
                 else described}
 

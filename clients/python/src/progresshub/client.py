@@ -82,15 +82,14 @@ class Client:
         body = {"taskId": task_id, "status": status, **_camel(fields)}
         body["updateId"] = update_id or f"{self.worker}-{next(self._update_ids)}"
         try:
-            return self._call("POST", "/api/internal/jobs/progress", body, retry_for=self.retry_for).json()
+            return self._call("POST", "/api/internal/jobs/progress", body).json()
         except HubUnavailable as error:
             log.warning("progresshub: crawler report for %s not delivered: %s", task_id, error)
             return None
 
     def session(self, operation: str, total_steps: int = 100) -> "Session":
         """Starts a seed 001 progress session (``POST /api/progress/sessions``)."""
-        answer = self._call("POST", "/api/progress/sessions", {"operation": operation, "totalSteps": total_steps},
-                            retry_for=self.retry_for).json()
+        answer = self._call("POST", "/api/progress/sessions", {"operation": operation, "totalSteps": total_steps}).json()
         return Session(self, answer["sessionId"])
 
     def upload_log(self, job_id: str, chunks: Iterable[bytes]) -> Dict[str, Any]:
@@ -215,8 +214,10 @@ class Client:
             connection.close()
 
     def _call(self, method: str, path: str, body: Any = None, *, query: Optional[Mapping[str, Any]] = None,
-              retry_for: float = 0.0) -> Any:
-        return self._transport.call(method, path, body, query=query or self._project_query(), retry_for=retry_for)
+              retry_for: Optional[float] = None) -> Any:
+        """A call that waits out a busy or briefly absent hub (``retry_for``) and raises a refusal."""
+        return self._transport.call(method, path, body, query=query or self._project_query(),
+                                    retry_for=self.retry_for if retry_for is None else retry_for)
 
     def _project_query(self) -> Dict[str, Any]:
         return {"project": self.project} if self.project else {}
@@ -227,14 +228,21 @@ class Client:
                       heartbeat_interval=self.heartbeat_interval, observe=job._observe, idle=job._idle_interval,
                       after_heartbeat=job._after_heartbeat, name=f"progresshub-{job.id}")
 
+    # the sender thread asks these while paused: one attempt each, it asks again at its next heartbeat
+
     def _latest_event_id(self, job_id: str, event_type: str) -> int:
-        latest = 0
-        for event in self.all_events(job_id, type=event_type):
-            latest = max(latest, int(event["id"]))
-        return latest
+        latest, after = 0, None
+        while True:
+            page = self._call("GET", f"/api/jobs/{_quote(job_id)}/events", retry_for=0,
+                              query={"type": event_type, "after": after, "limit": 500, **self._project_query()}).json()
+            latest = max([latest] + [int(event["id"]) for event in page["items"]])
+            if not page["items"] or page.get("nextAfter") is None:
+                return latest
+            after = page["nextAfter"]
 
     def _events_after(self, job_id: str, event_type: str, after: int) -> bool:
-        return bool(self.events(job_id, after=after, type=event_type, limit=1)["items"])
+        query = {"type": event_type, "after": after, "limit": 1, **self._project_query()}
+        return bool(self._call("GET", f"/api/jobs/{_quote(job_id)}/events", query=query, retry_for=0).json()["items"])
 
 
 class Session:
@@ -248,17 +256,15 @@ class Session:
                details: Optional[str] = None) -> Dict[str, Any]:
         """``POST /api/progress/{sessionId}``."""
         body = {k: v for k, v in {"step": step, "message": message, "details": details}.items() if v is not None}
-        return self.client._call("POST", f"/api/progress/{self.id}", body, retry_for=self.client.retry_for).json()
+        return self.client._call("POST", f"/api/progress/{self.id}", body).json()
 
     def complete(self, message: Optional[str] = None) -> Dict[str, Any]:
         """``POST /api/progress/{sessionId}/complete``."""
-        return self.client._call("POST", f"/api/progress/{self.id}/complete", {"message": message},
-                                 retry_for=self.client.retry_for).json()
+        return self.client._call("POST", f"/api/progress/{self.id}/complete", {"message": message}).json()
 
     def error(self, message: str) -> Dict[str, Any]:
         """``POST /api/progress/{sessionId}/error``."""
-        return self.client._call("POST", f"/api/progress/{self.id}/error", {"message": message},
-                                 retry_for=self.client.retry_for).json()
+        return self.client._call("POST", f"/api/progress/{self.id}/error", {"message": message}).json()
 
     def status(self) -> Dict[str, Any]:
         """``GET /api/progress/status/{sessionId}``."""
