@@ -168,24 +168,27 @@ class Backoff:
 
 
 def retry(attempt: Callable[[], Response], retry_for: float,
-          sleep: Callable[[float], Any] = time.sleep) -> Response:
+          wait: Optional[Callable[[float], bool]] = None) -> Response:
     """Runs ``attempt`` until it answers something not worth retrying or ``retry_for`` seconds are spent;
-    then the last retryable answer is returned, or :class:`HubUnavailable` raised when none came."""
+    then the last retryable answer is returned, or :class:`HubUnavailable` raised when none came.
+    ``wait(seconds)`` sleeps between attempts (default ``time.sleep``); when it returns False, retrying stops."""
     deadline = time.monotonic() + retry_for
     backoff = Backoff()
     while True:
+        last: Optional[Response] = None
         try:
-            answer = attempt()
-            if answer.status not in RETRYABLE_STATUSES:
-                return answer
-            wait, last = backoff.delay(answer.retry_after()), (answer, None)
-            log.debug("progresshub: hub busy (HTTP %d); again in %.2f s", answer.status, wait)
+            last = attempt()
+            if last.status not in RETRYABLE_STATUSES:
+                return last
+            delay = backoff.delay(last.retry_after())
+            log.debug("progresshub: hub busy (HTTP %d); again in %.2f s", last.status, delay)
         except HubUnavailable as error:
-            wait, last = backoff.delay(), (None, error)
-            log.debug("progresshub: %s; again in %.2f s", error, wait)
-        if time.monotonic() + wait > deadline:
-            if last[0] is not None:
-                return last[0]
-            raise last[1]  # type: ignore[misc]
-        sleep(wait)
-
+            failure = error
+            delay = backoff.delay()
+            log.debug("progresshub: %s; again in %.2f s", error, delay)
+        if time.monotonic() + delay > deadline or (wait is not None and not wait(delay)):
+            if last is not None:
+                return last
+            raise failure
+        if wait is None:
+            time.sleep(delay)

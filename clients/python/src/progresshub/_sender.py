@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import threading
 import time
 from typing import Any, Callable, Dict, List, Optional
 
 from ._buffer import Event, EventBuffer
-from ._http import RETRYABLE_STATUSES, Backoff, Response, Transport
+from ._http import RETRYABLE_STATUSES, Response, Transport
+from ._http import retry as http_retry
 from .errors import HubUnavailable
 
 log = logging.getLogger("progresshub")
@@ -258,23 +260,13 @@ class Sender:
             self._condition.notify_all()
 
     def _deliver(self, attempt: Callable[[], Response], retry: bool = True) -> Optional[Response]:
-        """Runs ``attempt`` until the hub answers something other than 'busy' or 'away'; ``None`` when the
-        job is closing and its delivery time is spent."""
-        backoff = Backoff()
-        while True:
-            try:
-                answer = attempt()
-                if answer.status not in RETRYABLE_STATUSES:
-                    return answer
-                wait = backoff.delay(answer.retry_after())
-                log.debug("progresshub: hub busy (HTTP %d); again in %.2f s", answer.status, wait)
-            except HubUnavailable as error:
-                wait = backoff.delay()
-                log.debug("progresshub: %s; again in %.2f s", error, wait)
-            if not retry:
-                return None
-            if not self._wait(wait):
-                return None
+        """Runs ``attempt`` until the hub answers something other than 'busy' or 'away'; ``None`` when it
+        did not (``retry=False``: after one attempt; else once the job is closing and its delivery time is spent)."""
+        try:
+            answer = http_retry(attempt, math.inf if retry else 0.0, wait=self._wait)
+        except HubUnavailable:
+            return None
+        return None if answer.status in RETRYABLE_STATUSES else answer
 
     def _wait(self, seconds: float) -> bool:
         """Sleeps ``seconds`` (woken only to notice the give-up time); False once delivery time is spent."""
