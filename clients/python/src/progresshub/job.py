@@ -368,9 +368,10 @@ class Job:
     def _stage_used(self, stage: str, total: Optional[int], length: Optional[int]) -> None:
         """Reports ``stage_start`` the first time a stage gets work through :meth:`track`: with the total
         given to ``track``, else the one declared with the job, else the iterable's length."""
-        if stage in self._started_stages:
-            return
-        self._started_stages.add(stage)
+        with self._lock:  # two threads tracking one stage start it once
+            if stage in self._started_stages:
+                return
+            self._started_stages.add(stage)
         for candidate in (total, self._declared_stages.get(stage), length):
             if candidate is not None:
                 break
