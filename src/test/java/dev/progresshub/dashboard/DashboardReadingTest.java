@@ -10,8 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +17,13 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 import dev.progresshub.scheduler.StallDetector;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -41,38 +34,12 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DashboardReadingTest {
+class DashboardReadingTest extends BrowserTestBase {
 
     private static final List<String> ALL_SCOPES = List.of("read", "ingest", "control");
-    private static ChromeDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
 
     @Inject
     StallDetector stallDetector;
-
-    private DashboardPage page;
-
-    @BeforeAll
-    static void startBrowser() {
-        if (HeadlessChromium.installed()) {
-            browser = HeadlessChromium.start(Path.of("target", "dashboard-reading-browser"));
-        }
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    @BeforeEach
-    void requireBrowser() {
-        HeadlessChromium.assumeInstalled();
-        page = new DashboardPage(browser, root);
-    }
 
     @Test
     void cardsOfOneRowHaveTheSameHeight() {
