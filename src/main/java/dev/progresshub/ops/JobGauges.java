@@ -39,7 +39,8 @@ public class JobGauges {
 
     @Scheduled(every = "${progress-hub.retention.sweep-interval}", concurrentExecution = ConcurrentExecution.SKIP,
             identity = "job-gauges")
-    void refresh() {
+    /** Counts now; the scheduler calls it once per sweep interval. */
+    public void refresh() {
         try {
             stalled.set(QuarkusTransaction.requiringNew().call(() -> jobs.countWithStatus(JobStatus.STALLED.wire())));
             databaseUp.set(1);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,12 +16,16 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
+import dev.progresshub.ops.JobGauges;
+import dev.progresshub.scheduler.StallDetector;
 import dev.progresshub.testsupport.Api;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
@@ -34,6 +39,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class MonitoringMetricsTest {
+
+    @Inject
+    StallDetector stallDetector;
+
+    @Inject
+    JobGauges gauges;
 
     private static final Path MONITORING = Path.of("deploy", "monitoring");
     /** Series Prometheus makes itself, not the service. */
@@ -67,6 +78,27 @@ class MonitoringMetricsTest {
                 "progresshub_ingest_queue_depth", "progresshub_database_up")) {
             assertTrue(exprs.stream().anyMatch(expr -> expr.contains(needed)), "an alert rule on " + needed);
         }
+    }
+
+    @Test
+    void stalledJobsAndTheDatabaseAreCountedForTheAlerts() {
+        String token = Api.token(Api.uniqueProject(), "ingest", "read");
+        String job = Api.uniqueJob();
+        Api.as(token).contentType("application/json").body("{\"id\":\"" + job + "\",\"name\":\"silent\",\"heartbeatSeconds\":5}")
+                .post("/api/jobs").then().statusCode(201);
+        Api.send(token, job, "{\"type\":\"job_start\"}");
+        stallDetector.sweep(Instant.now().plusSeconds(10));
+        gauges.refresh();
+
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(gauge(metrics, "progresshub_jobs_stalled") >= 1, "the silent job is counted as stalled");
+        assertEquals(1.0, gauge(metrics, "progresshub_database_up"), "the database answered the count");
+    }
+
+    private static double gauge(String metrics, String name) {
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " is not exported"));
     }
 
     @Test

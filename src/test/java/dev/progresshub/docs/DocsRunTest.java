@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.docs.MarkdownBlocks.Block;
@@ -73,6 +74,7 @@ class DocsRunTest {
     }
 
     private void run(Path doc) throws Exception {
+        requireTools();
         String name = doc.getFileName().toString().replace(".md", "");
         Path background = OUT.resolve(name + "-background.log").toAbsolutePath();
         Files.createDirectories(OUT);
@@ -121,6 +123,21 @@ class DocsRunTest {
         if (script.text().contains("$DOCS_BACKGROUND_LOG")) {
             assertTrue(Files.readString(background).contains("data:"),
                     doc + ": the streams started in the background delivered messages; see " + background);
+        }
+    }
+
+    /** The docs assume bash, curl, jq and python3, as a reader's machine has them. */
+    private static void requireTools() throws IOException, InterruptedException {
+        Process check = new ProcessBuilder("bash", "-c", "for t in curl jq python3; do command -v $t >/dev/null || echo $t; done")
+                .redirectErrorStream(true).start();
+        String missing = new String(check.getInputStream().readAllBytes()).strip();
+        check.waitFor();
+        if (!missing.isEmpty()) {
+            String message = "the docs need " + missing.replace('\n', ' ') + " on PATH";
+            if (System.getenv("CI") != null) {
+                fail(message);
+            }
+            Assumptions.abort("SKIPPED: " + message);
         }
     }
 
