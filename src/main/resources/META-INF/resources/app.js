@@ -4,10 +4,11 @@
 import { ApiError, AuthError, createApi } from './modules/api.js';
 import { byId, setShown, setText } from './modules/dom.js';
 import {
-  RECENT_EVENT_LIMIT, createJobCard, isEventsPanelOpen, isTerminal, keepControlFocus, renderEvents,
+  RECENT_EVENT_LIMIT, createJobCard, isEventsPanelOpen, isTerminal, keepControlFocus, refreshSilence, renderEvents,
   setCardBusy, setEventsStatus, showCardNotice, updateJobCard,
 } from './modules/job-card.js';
 import { createLiveConnection } from './modules/live.js';
+import { createTokensPage } from './modules/tokens-page.js';
 
 const TOKEN_STORAGE_KEY = 'progress-hub.token';
 const LIST_REFRESH_EVERY_POLLS = 5; // while polling, look for new jobs every 10 s
@@ -15,6 +16,7 @@ const LIST_REFRESH_EVERY_POLLS = 5; // while polling, look for new jobs every 10
 // created but has not reported yet would otherwise stay unseen.
 const LIVE_LIST_REFRESH_MS = 30000;
 const SIGN_IN_RETRY_MS = 3000;
+const SILENCE_REFRESH_MS = 1000; // a stalled job's "last update n s ago" keeps counting
 const FILTER_TYPING_DELAY_MS = 400;
 const NON_TIMELINE_EVENT_TYPES = new Set(['snapshot', 'reset', 'heartbeat']);
 const CONTROL_ACTIONS = new Set(['pause', 'resume', 'cancel']);
@@ -44,6 +46,8 @@ const live = createLiveConnection({
   onFatal: handleRefusedToken,
 });
 
+const tokensPage = createTokensPage({ api, onAuthError: handleRefusedToken });
+
 const ui = {
   connection: byId('connection'),
   connectionText: byId('connection-text'),
@@ -72,6 +76,7 @@ function boot() {
   wirePageControls();
   readFiltersFromUrl();
   state.liveRefreshTimer = setInterval(refreshWhileLive, LIVE_LIST_REFRESH_MS);
+  setInterval(() => state.jobs.forEach((entry) => refreshSilence(entry.view)), SILENCE_REFRESH_MS);
   window.addEventListener('hashchange', () => {
     const token = takeTokenFromFragment();
     if (token) {
@@ -211,6 +216,7 @@ function canControl() {
 // ---- page chrome -----------------------------------------------------------------------------
 
 function showTokenPanel(errorText) {
+  tokensPage.setAdmin(false);
   setShown(ui.dashboard, false);
   setShown(ui.identity, false);
   setShown(ui.changeToken, false);
@@ -232,6 +238,7 @@ function showDashboard() {
     setText(ui.identity, `${me.name || 'token'} · ${me.admin ? 'all projects' : me.project || ''} · ${access}`);
   }
   setShown(ui.identity, Boolean(me));
+  tokensPage.setAdmin(Boolean(me && me.admin));
 }
 
 const CONNECTION_TEXT = {

@@ -92,6 +92,19 @@ export function createApi(getToken) {
         .then((response) => response.json());
     },
 
+    /** Admin: every token (never its secret). */
+    listTokens: () => getJson('api/tokens'),
+
+    /** Admin: `{name, project, scopes, expiresAt?}` → the new token, its secret included (shown once). */
+    createToken(request) {
+      const headers = { 'Content-Type': 'application/json' };
+      return send('api/tokens', { method: 'POST', headers, body: JSON.stringify(request) })
+        .then((response) => response.json());
+    },
+
+    /** Admin: revokes a token at once, everywhere. */
+    revokeToken: (tokenId) => send(`api/tokens/${encodeURIComponent(tokenId)}`, { method: 'DELETE' }),
+
     /** The URL of the project-wide Server-Sent Events stream (EventSource cannot send headers). */
     streamUrl: () => `api/stream?access_token=${encodeURIComponent(getToken())}`,
   };

@@ -13,27 +13,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -44,39 +37,10 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTestBase {
 
-    private static final Path TARGET = Path.of("target");
     private static final String XSS_MESSAGE = "<img src=x onerror=alert(1)>";
     private static final List<String> ALL_SCOPES = List.of("read", "ingest", "control");
-
-    private static ChromeDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    private DashboardPage page;
-
-    @BeforeAll
-    static void startBrowser() {
-        if (HeadlessChromium.installed()) {
-            browser = HeadlessChromium.start(TARGET.resolve("dashboard-browser"));
-        }
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    /** Each test is skipped (or, in CI, failed) with a clear message when the browser is missing. */
-    @BeforeEach
-    void requireBrowser() {
-        HeadlessChromium.assumeInstalled();
-        page = new DashboardPage(browser, root);
-    }
 
     @Test
     void showsLiveBarsStagesSafeTextAndWorkingControls() {

@@ -43,7 +43,14 @@ final class DashboardPage {
                 () -> browser.findElement(By.id("dashboard")).isDisplayed());
     }
 
-    void waitForConnection(String expected) {
+    /** The same, with filters in the address (e.g. {@code label=suite:x}), as a bookmarked view. */
+    void open(String token, String query) {
+        browser.get("about:blank");
+        browser.get(root + "?" + query + "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        waitUntil("the dashboard opens with " + query, () -> browser.findElement(By.id("dashboard")).isDisplayed());
+    }
+
+        void waitForConnection(String expected) {
         waitUntil("the connection indicator says '" + expected + "' (it says '" + connectionText() + "')",
                 () -> connectionText().equals(expected));
     }
