@@ -36,6 +36,7 @@ final class EventValidator {
         validator.checkLengths();
         validator.checkLevel();
         validator.checkAt(now);
+        validator.checkTexts();
         validator.checkSizes();
         if (!validator.errors.isEmpty()) {
             throw new InvalidEventException(validator.errors);
@@ -107,6 +108,14 @@ final class EventValidator {
         if (at != null && (at.isBefore(EARLIEST_AT) || at.isAfter(now.plus(LATEST_AT_AHEAD)))) {
             add("at", "must be from " + EARLIEST_AT + " to 1 day ahead of now (" + now + ")");
         }
+    }
+
+    private void checkTexts() {
+        wireFields().forEach((field, value) -> {
+            if (!Texts.storable(value)) {
+                add(field, Texts.RULE);
+            }
+        });
     }
 
     /** The free-form parts and the whole event, in bytes of their JSON. */

@@ -33,6 +33,7 @@ final class NewJobValidator {
         validator.checkNumbers(total, heartbeatSeconds);
         validator.checkLabels(labels);
         validator.checkStages(stages);
+        validator.checkStorable(name, operation, labels, stages);
         if (!validator.errors.isEmpty()) {
             throw new InvalidEventException(validator.errors);
         }
@@ -75,6 +76,23 @@ final class NewJobValidator {
                         + " characters"));
             }
         });
+    }
+
+    private void checkStorable(String name, String operation, Map<String, String> labels, List<StageSpec> stages) {
+        if (!Texts.storable(name)) {
+            errors.add(new FieldError("name", Texts.RULE));
+        }
+        if (!Texts.storable(operation)) {
+            errors.add(new FieldError("operation", Texts.RULE));
+        }
+        if (!Texts.storable(labels)) {
+            errors.add(new FieldError("labels", Texts.RULE));
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i) != null && !Texts.storable(stages.get(i).name())) {
+                errors.add(new FieldError("stages[" + i + "].name", Texts.RULE));
+            }
+        }
     }
 
     private void checkStages(List<StageSpec> stages) {

@@ -131,7 +131,7 @@ public class IngestService {
                     DEFAULT_HEARTBEAT_SECONDS, now, limits);
         });
         List<Warning> warnings = new ArrayList<>();
-        if (created[0] && events.getFirst().type() != EventType.JOB_START) {
+        if (created[0] && !events.isEmpty() && events.getFirst().type() != EventType.JOB_START) {
             warnings.add(new Warning("id", "no job '" + key.id() + "' existed, so these events created it; "
                     + "a job usually begins with job_start or POST /api/jobs: check the id"));
         }

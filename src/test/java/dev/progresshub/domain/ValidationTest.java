@@ -161,4 +161,21 @@ class ValidationTest {
         assertEquals(Map.of(), job.snapshot().labels());
         assertNull(job.snapshot().progress().total());
     }
+
+    @Test
+    void textMustBeStorableNoNulNoUnpairedSurrogate() {
+        assertEquals(List.of(error("message", "must be text without U+0000 or unpaired surrogates")),
+                errorsOf(event(EventType.MESSAGE).message("a\u0000b")));
+        assertEquals(List.of(error("resumeState", "must be text without U+0000 or unpaired surrogates")),
+                errorsOf(event(EventType.CHECKPOINT).lastProcessedId("p").resumeState(Map.of("k\ud800", 1))));
+        assertEquals(List.of(error("item", "must be text without U+0000 or unpaired surrogates")),
+                errorsOf(event(EventType.ITEM_COMPLETE).item("x\udc00")));
+        assertDoesNotThrow(() -> event(EventType.MESSAGE).message("emoji \ud83d\ude00").build()
+                .validate(DomainLimits.DEFAULTS, T0));
+        InvalidEventException job = assertThrows(InvalidEventException.class, () -> JobState.create("p", "j",
+                "n\u0000", "o\ud800", null, List.of(new StageSpec("s\u0000", null)), Map.of("k", "v\u0000"), 60, T0,
+                DomainLimits.DEFAULTS));
+        assertEquals(List.of("name", "operation", "labels", "stages[0].name"),
+                job.errors().stream().map(FieldError::field).toList());
+    }
 }

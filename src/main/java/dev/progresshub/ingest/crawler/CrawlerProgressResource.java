@@ -34,6 +34,9 @@ import dev.progresshub.jobs.JobKey;
 @Produces(MediaType.APPLICATION_JSON)
 public class CrawlerProgressResource {
 
+    /** Within the Idempotency-Key bound, with the "update:" prefix it is stored under. */
+    private static final int MAX_UPDATE_ID_CHARS = 200;
+
     private final IngestService ingest;
     private final JsonBodies bodies;
     private final CurrentCaller caller;
@@ -55,6 +58,10 @@ public class CrawlerProgressResource {
         CrawlerProgress progress = bodies.read(body, CrawlerProgress.class);
         if (progress.taskId() == null || !IngestService.JOB_ID.matcher(progress.taskId()).matches()) {
             throw ProblemException.invalid("taskId", "required: 1-128 characters, letters, digits and . _ : @ -");
+        }
+        String updateId = progress.updateId();
+        if (updateId != null && (updateId.length() > MAX_UPDATE_ID_CHARS || updateId.indexOf('\u0000') >= 0)) {
+            throw ProblemException.invalid("updateId", "at most " + MAX_UPDATE_ID_CHARS + " characters, no U+0000");
         }
         if (progress.timeline() != null) {
             bodies.checkEventCount(progress.timeline().size(), "timeline[]");
