@@ -68,6 +68,13 @@ public class ProblemException extends RuntimeException {
                 "this Idempotency-Key was already used with a different request body"), Map.of());
     }
 
+    /** The crawler payload's {@code updateId} stands in for an Idempotency-Key; its reuse is named as such. */
+    public static ProblemException updateIdReused(String updateId) {
+        return new ProblemException(Problem.of(422, "update-id-reused", "updateId reused",
+                "updateId '" + updateId + "' was already used with a different report; send a new updateId for "
+                        + "each report (a retry of the same report may reuse it)"), Map.of());
+    }
+
     public static ProblemException rateLimited(long retryAfterSeconds) {
         return new ProblemException(Problem.of(429, "rate-limited", "Too many requests",
                 "this token's request rate is over its limit; retry after " + retryAfterSeconds + " s"),

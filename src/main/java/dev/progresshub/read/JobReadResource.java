@@ -25,6 +25,7 @@ import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
 import dev.progresshub.domain.JobStatus;
 import dev.progresshub.errors.ProblemException;
+import dev.progresshub.ingest.IngestService;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.StoredEvent;
 
@@ -101,6 +102,7 @@ public class JobReadResource {
     }
 
     private JobKey key(String project, String id) {
+        IngestService.validateJobId(id);
         return new JobKey(caller.get().projectFor(project), id);
     }
 

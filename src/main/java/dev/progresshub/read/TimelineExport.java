@@ -24,8 +24,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 public class TimelineExport {
 
     private static final int PAGE = 1000;
+    /** Every scalar field an event can carry (CONTRACT section 3); maps and free data go in the JSON "data" cell. */
     private static final String[] CSV_COLUMNS = { "id", "type", "stage", "item", "worker", "seq", "at",
-            "message", "error" };
+            "message", "error", "current", "total", "completed", "failed", "phase", "details", "currentItem",
+            "errorClass", "status", "batchInfo", "lastProcessedId", "level" };
 
     private final JobEventRepository events;
     private final ObjectMapper mapper;

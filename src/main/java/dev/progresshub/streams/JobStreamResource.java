@@ -14,6 +14,7 @@ import jakarta.ws.rs.sse.Sse;
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
+import dev.progresshub.ingest.IngestService;
 import dev.progresshub.jobs.JobKey;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -38,6 +39,7 @@ public class JobStreamResource {
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @QueryParam("project") String project,
             @HeaderParam("Last-Event-ID") String lastEventIdHeader, @QueryParam("lastEventId") String lastEventIdQuery,
             @Context Sse sse) {
+        IngestService.validateJobId(id);
         JobKey key = new JobKey(caller.get().projectFor(project), id);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
         return streams.job(key, lastEventId, sse, StreamFormat.STANDARD);

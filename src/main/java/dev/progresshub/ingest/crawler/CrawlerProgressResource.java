@@ -1,5 +1,7 @@
 package dev.progresshub.ingest.crawler;
 
+import java.time.Clock;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.UriInfo;
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.errors.ProblemException;
 import dev.progresshub.ingest.IngestResource;
 import dev.progresshub.ingest.IngestService;
@@ -31,14 +34,22 @@ import dev.progresshub.jobs.JobKey;
 @Produces(MediaType.APPLICATION_JSON)
 public class CrawlerProgressResource {
 
+    /** Within the Idempotency-Key bound, with the "update:" prefix it is stored under. */
+    private static final int MAX_UPDATE_ID_CHARS = 200;
+
     private final IngestService ingest;
     private final JsonBodies bodies;
     private final CurrentCaller caller;
+    private final DomainLimits limits;
+    private final Clock clock;
 
-    CrawlerProgressResource(IngestService ingest, JsonBodies bodies, CurrentCaller caller) {
+    CrawlerProgressResource(IngestService ingest, JsonBodies bodies, CurrentCaller caller, DomainLimits limits,
+            Clock clock) {
         this.ingest = ingest;
         this.bodies = bodies;
         this.caller = caller;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     @POST
@@ -48,11 +59,27 @@ public class CrawlerProgressResource {
         if (progress.taskId() == null || !IngestService.JOB_ID.matcher(progress.taskId()).matches()) {
             throw ProblemException.invalid("taskId", "required: 1-128 characters, letters, digits and . _ : @ -");
         }
-        var events = CrawlerProgressMapper.events(progress);
-        String retryKey = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
+        String updateId = progress.updateId();
+        if (updateId != null && (updateId.length() > MAX_UPDATE_ID_CHARS || updateId.indexOf('\u0000') >= 0)) {
+            throw ProblemException.invalid("updateId", "at most " + MAX_UPDATE_ID_CHARS + " characters, no U+0000");
+        }
+        if (progress.timeline() != null) {
+            bodies.checkEventCount(progress.timeline().size(), "timeline[]");
+        }
+        var events = CrawlerProgressMapper.events(progress, limits, clock.instant());
+        boolean keyedByUpdateId = idempotencyKey == null || idempotencyKey.isBlank();
+        String retryKey = !keyedByUpdateId ? idempotencyKey
                 : progress.updateId() == null || progress.updateId().isBlank() ? null : "update:" + progress.updateId();
         var request = IngestService.Request.of(caller.get(), retryKey, uri.getRequestUri().getRawPath(), body);
         JobKey key = new JobKey(caller.get().projectFor(project), progress.taskId());
-        return IngestResource.respond(ingest.ingest(request, key, events));
+        try {
+            return IngestResource.respond(ingest.ingest(request, key, events));
+        } catch (ProblemException e) {
+            // the crawler never sent an Idempotency-Key: say what it did reuse
+            if (keyedByUpdateId && retryKey != null && e.problem().status() == 422) {
+                throw ProblemException.updateIdReused(progress.updateId());
+            }
+            throw e;
+        }
     }
 }

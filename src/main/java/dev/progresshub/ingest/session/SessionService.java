@@ -1,5 +1,6 @@
 package dev.progresshub.ingest.session;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import jakarta.transaction.Transactional;
 
 
 import dev.progresshub.config.JsonText;
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.JobSnapshot;
@@ -35,11 +37,15 @@ public class SessionService {
     private final IngestService ingest;
     private final JobStore store;
     private final JsonText json;
+    private final DomainLimits limits;
+    private final Clock clock;
 
-    SessionService(IngestService ingest, JobStore store, JsonText json) {
+    SessionService(IngestService ingest, JobStore store, JsonText json, DomainLimits limits, Clock clock) {
         this.ingest = ingest;
         this.store = store;
         this.json = json;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     /** The new session's id, {@code {"sessionId": …}}, 201 with its status URL. */
@@ -49,9 +55,6 @@ public class SessionService {
         long totalSteps = body.totalSteps() == null ? DEFAULT_TOTAL_STEPS : body.totalSteps();
         if (totalSteps < 1) {
             throw ProblemException.invalid("totalSteps", "at least 1");
-        }
-        if (operation.length() > 512) {
-            throw ProblemException.invalid("operation", "at most 512 characters");
         }
         return ingest.idempotent(request, () -> {
             String id = UUID.randomUUID().toString();
@@ -97,7 +100,7 @@ public class SessionService {
                     .filter(job -> SessionView.LABEL_VALUE.equals(job.labels().get(SessionView.LABEL_KEY)))
                     .orElseThrow(() -> ProblemException.notFound("no session '" + key.id() + "'"));
             return new IngestAnswer(200, json.of(ingest.apply(key, AdapterEvents.validated(events.apply(session),
-                    PAYLOAD_FIELDS))), null);
+                    PAYLOAD_FIELDS, limits, clock.instant()))), null);
         });
     }
 
