@@ -20,6 +20,7 @@ import org.postgresql.PGNotification;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.auth.TokenRevoked;
 import dev.progresshub.auth.TokenService;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobEventEntity;
@@ -51,6 +52,7 @@ public class ClusterListener {
     private final TokenService tokens;
     private final Event<JobChanged> changes;
     private final Event<ClusterResync> resyncs;
+    private final Event<TokenRevoked> revocations;
     private final ObjectMapper mapper;
     private final AtomicLong lastSeenEventId = new AtomicLong();
     private volatile boolean running;
@@ -59,7 +61,7 @@ public class ClusterListener {
 
     ClusterListener(AgroalDataSource dataSource, ClusterNotifier notifier, JobLoader loader,
             JobEventRepository events, TokenService tokens, Event<JobChanged> changes,
-            Event<ClusterResync> resyncs, ObjectMapper mapper) {
+            Event<ClusterResync> resyncs, Event<TokenRevoked> revocations, ObjectMapper mapper) {
         this.dataSource = dataSource;
         this.notifier = notifier;
         this.loader = loader;
@@ -67,6 +69,7 @@ public class ClusterListener {
         this.tokens = tokens;
         this.changes = changes;
         this.resyncs = resyncs;
+        this.revocations = revocations;
         this.mapper = mapper;
     }
 
@@ -144,7 +147,7 @@ public class ClusterListener {
             }
             if (message.kind() == ClusterMessage.Kind.TOKEN_REVOKED) {
                 // our own too: a lookup racing the revoking transaction may have cached the token again
-                tokens.evict(message.tokenId());
+                revocations.fire(new TokenRevoked(message.tokenId()));
             } else if (!notifier.instanceId().equals(message.origin())) {
                 collect(message, jobRanges);
             }

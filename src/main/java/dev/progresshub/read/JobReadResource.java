@@ -60,6 +60,7 @@ public class JobReadResource {
     /** The 2-second poll path: answered from memory; 304 when the client's ETag is still current. */
     @GET
     @Path("/{id}")
+    @RequiresScope(value = Scope.READ, shareLinks = true)
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("id") String id, @QueryParam("project") String project,
             @QueryParam("include") String include, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -80,6 +81,7 @@ public class JobReadResource {
 
     @GET
     @Path("/{id}/events")
+    @RequiresScope(value = Scope.READ, shareLinks = true)
     @Produces({ MediaType.APPLICATION_JSON, NDJSON, CSV })
     public Response events(@PathParam("id") String id, @QueryParam("project") String project,
             @QueryParam("after") @DefaultValue("0") long after, @QueryParam("type") String type,

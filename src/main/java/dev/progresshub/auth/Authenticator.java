@@ -1,0 +1,71 @@
+package dev.progresshub.auth;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.progresshub.errors.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+
+/**
+ * The one authentication path, for JAX-RS resources ({@link AuthFilter}) and plain Vert.x routes (the log
+ * upload) alike: credentials → caller, then the token's rate limit. An address that failed too often gets
+ * 429 before any database work; a token already known (cached) passes even then, so a guesser sharing an
+ * address with real clients does not lock out tokens in use. May block on a cache miss: call it on a worker.
+ */
+@ApplicationScoped
+public class Authenticator {
+
+    private final TokenService tokens;
+    private final StreamTickets tickets;
+    private final FailedAuthLimiter failedAuth;
+    private final RateLimiter rateLimiter;
+    private final TokenExpiry expiry;
+
+    Authenticator(TokenService tokens, StreamTickets tickets, FailedAuthLimiter failedAuth, RateLimiter rateLimiter,
+            TokenExpiry expiry) {
+        this.tokens = tokens;
+        this.tickets = tickets;
+        this.failedAuth = failedAuth;
+        this.rateLimiter = rateLimiter;
+        this.expiry = expiry;
+    }
+
+    public Caller authenticate(Credentials credentials) {
+        if (credentials.none()) {
+            throw ProblemException.unauthorized("send Authorization: Bearer <token>", false);
+        }
+        Caller caller = credentials.token() != null ? byToken(credentials) : byTicket(credentials);
+        expiry.watch(caller);
+        rateLimiter.spend(caller.tokenId());
+        return caller;
+    }
+
+    private Caller byToken(Credentials credentials) {
+        String token = credentials.token();
+        Optional<Caller> known = tokens.cached(token);
+        if (known.isPresent()) {
+            return failuresCounted(credentials, () -> tokens.unexpired(known.get()));
+        }
+        failedAuth.checkAllowed(credentials.clientAddress());
+        return failuresCounted(credentials,
+                () -> QuarkusTransaction.requiringNew().call(() -> tokens.authenticate(token)));
+    }
+
+    private Caller byTicket(Credentials credentials) {
+        failedAuth.checkAllowed(credentials.clientAddress());
+        return failuresCounted(credentials, () -> tickets.redeem(credentials.ticket()));
+    }
+
+    private Caller failuresCounted(Credentials credentials, Supplier<Caller> check) {
+        try {
+            return check.get();
+        } catch (ProblemException e) {
+            if (e.problem().status() == 401) {
+                failedAuth.failed(credentials.clientAddress());
+            }
+            throw e;
+        }
+    }
+}
