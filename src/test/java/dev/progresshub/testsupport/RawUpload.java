@@ -68,6 +68,15 @@ public final class RawUpload implements AutoCloseable {
         return this;
     }
 
+    /** Whether the service has answered (or closed the connection) by now, without waiting. */
+    public boolean answered() {
+        try {
+            return socket.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** Reads the answer (status, headers, a Content-Length body); blocks at most the socket timeout. */
     public Answer answer() {
         try {
