@@ -112,3 +112,4 @@ class RevocationIT {
         return a.api().as(token).get("/api/me").then().statusCode(200).extract().path("tokenId");
     }
 
+}
