@@ -218,6 +218,12 @@ public class TokenService {
         cache.values().removeIf(lookup -> lookup.caller().tokenId().equals(tokenId));
     }
 
+    /** Tokens revoked since then, on any instance: a reconnected cluster listener missed their notices. */
+    @Transactional
+    public List<String> revokedSince(Instant since) {
+        return tokens.idsRevokedSince(since);
+    }
+
     /** After a lost cluster connection revocations may have been missed: forget every lookup. */
     public void evictAll() {
         cache.clear();

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,7 @@ public class ClusterListener {
     private final AtomicLong lastSeenEventId = new AtomicLong();
     private volatile boolean running;
     private volatile boolean connected;
+    private Instant deafSince = Instant.now();
     private Thread thread;
 
     ClusterListener(AgroalDataSource dataSource, ClusterNotifier notifier, JobLoader loader,
@@ -114,6 +116,9 @@ public class ClusterListener {
                             backoff.toMillis());
                 }
             } finally {
+                if (connected) {
+                    deafSince = Instant.now();
+                }
                 connected = false;
             }
             sleep(backoff);
@@ -170,6 +175,8 @@ public class ClusterListener {
     /** Notifications sent while disconnected are lost: replay the timeline since the last known event. */
     private void catchUp() {
         tokens.evictAll();
+        // what revoked tokens hold open here must still end (a second's margin for clock skew between instances)
+        tokens.revokedSince(deafSince.minusSeconds(1)).forEach(id -> revocations.fire(new TokenRevoked(id)));
         resyncs.fire(new ClusterResync());
         long after = lastSeenEventId.get();
         List<JobEventEntity> missed = QuarkusTransaction.requiringNew().call(() -> events.after(null, Set.of(), after, CATCH_UP_LIMIT));
