@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.progresshub.errors.ProblemException;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -34,26 +33,11 @@ public class AuthFilter {
         RequiresScope required = requiredScope(resource);
         MultivaluedMap<String, String> query = request.getUriInfo().getQueryParameters();
         boolean queryCredentials = required.allowQueryToken() && "GET".equals(request.getMethod());
-        Caller caller = authenticator.authenticate(Credentials.of(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+        Credentials credentials = Credentials.of(request.getHeaderString(HttpHeaders.AUTHORIZATION),
                 query.getFirst("access_token"), query.getFirst("ticket"), queryCredentials,
-                http.remoteAddress() == null ? null : http.remoteAddress().hostAddress()));
-        if (!caller.has(required.value())) {
-            throw ProblemException.forbidden(required.value().wire());
-        }
-        if (caller.isShareLink()) {
-            confineToItsJob(caller, required, request.getUriInfo().getPathParameters().getFirst("id"));
-        }
-        currentCaller.set(caller);
-    }
-
-    /** A share link reads its one job and nothing else: other endpoints are forbidden, other jobs not found. */
-    private static void confineToItsJob(Caller link, RequiresScope required, String jobInPath) {
-        if (!required.shareLinks()) {
-            throw ProblemException.forbiddenToShareLinks();
-        }
-        if (jobInPath != null && !jobInPath.equals(link.jobId())) {
-            throw ProblemException.notFound("no job '" + jobInPath + "'");
-        }
+                http.remoteAddress() == null ? null : http.remoteAddress().hostAddress());
+        currentCaller.set(authenticator.authorize(credentials, required.value(), required.shareLinks(),
+                request.getUriInfo().getPathParameters().getFirst("id")));
     }
 
     private static RequiresScope requiredScope(ResourceInfo resource) {

@@ -32,6 +32,27 @@ public class Authenticator {
         this.expiry = expiry;
     }
 
+    /**
+     * Authenticates, then checks the scope and what a share link may reach: {@code shareLinks} says whether
+     * the endpoint admits one, {@code jobInPath} is the job it addresses (null for none); a share link is
+     * refused elsewhere (403) and does not find other jobs (404).
+     */
+    public Caller authorize(Credentials credentials, Scope scope, boolean shareLinks, String jobInPath) {
+        Caller caller = authenticate(credentials);
+        if (!caller.has(scope)) {
+            throw ProblemException.forbidden(scope.wire());
+        }
+        if (caller.isShareLink()) {
+            if (!shareLinks) {
+                throw ProblemException.forbiddenToShareLinks();
+            }
+            if (jobInPath != null && !jobInPath.equals(caller.jobId())) {
+                throw ProblemException.notFound("no job '" + jobInPath + "'");
+            }
+        }
+        return caller;
+    }
+
     public Caller authenticate(Credentials credentials) {
         if (credentials.none()) {
             throw ProblemException.unauthorized("send Authorization: Bearer <token>", false);

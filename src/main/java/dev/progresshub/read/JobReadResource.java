@@ -38,12 +38,10 @@ public class JobReadResource {
     private static final int MAX_PAGE = 500;
 
     private final JobQueryService queries;
-    private final TimelineExport export;
     private final CurrentCaller caller;
 
-    JobReadResource(JobQueryService queries, TimelineExport export, CurrentCaller caller) {
+    JobReadResource(JobQueryService queries, CurrentCaller caller) {
         this.queries = queries;
-        this.export = export;
         this.caller = caller;
     }
 
@@ -82,19 +80,11 @@ public class JobReadResource {
     @GET
     @Path("/{id}/events")
     @RequiresScope(value = Scope.READ, shareLinks = true)
-    @Produces({ MediaType.APPLICATION_JSON, NDJSON, CSV })
+    @Produces(MediaType.APPLICATION_JSON)
     public Response events(@PathParam("id") String id, @QueryParam("project") String project,
             @QueryParam("after") @DefaultValue("0") String after, @QueryParam("type") String type,
-            @QueryParam("stage") String stage, @QueryParam("limit") @DefaultValue("100") String limit,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+            @QueryParam("stage") String stage, @QueryParam("limit") @DefaultValue("100") String limit) {
         JobKey key = key(project, id);
-        if (accept != null && (accept.contains(NDJSON) || accept.contains(CSV))) {
-            boolean csv = !accept.contains(NDJSON);
-            queries.snapshot(key);
-            return Response.ok(export.stream(key, type, stage, csv), csv ? CSV : NDJSON)
-                    .header("Content-Disposition", "attachment; filename=\"" + id + (csv ? ".csv" : ".ndjson") + "\"")
-                    .build();
-        }
         int size = pageSize(limit);
         List<StoredEvent> page = queries.events(key, number("after", after), type, stage, size);
         Long nextAfter = page.size() == size ? page.getLast().id() : null;

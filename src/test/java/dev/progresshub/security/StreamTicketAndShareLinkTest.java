@@ -133,6 +133,8 @@ class StreamTicketAndShareLinkTest {
 
         as(link).get("/api/jobs/{id}", job).then().statusCode(200).body("id", equalTo(job));
         as(link).get("/api/jobs/{id}/events", job).then().statusCode(200);
+        as(link).accept("text/csv").get("/api/jobs/{id}/events", job).then().statusCode(200)
+                .body(containsString("job_start"));
         try (SseClient stream = SseClient.open(url("api/jobs/" + job + "/stream"), ApiClient.bearer(link))) {
             assertEquals(200, stream.status());
             await().atMost(Duration.ofSeconds(10)).until(() -> !stream.messages().isEmpty());
@@ -143,6 +145,9 @@ class StreamTicketAndShareLinkTest {
         send(Api.token(project, "ingest"), sibling, "{\"type\":\"job_start\"}");
         as(link).get("/api/jobs/{id}", sibling).then().statusCode(404);
         as(link).get("/api/jobs/{id}/events", sibling).then().statusCode(404);
+        as(link).accept("application/x-ndjson").get("/api/jobs/{id}/events", sibling).then().statusCode(404)
+                .contentType("application/problem+json");
+        RestAssured.given().accept("application/x-ndjson").get("/api/jobs/{id}/events", job).then().statusCode(401);
         as(link).get("/api/jobs").then().statusCode(403).body("detail", containsString("share link"));
         as(link).get("/api/stream").then().statusCode(403);
         as(link).post("/api/jobs/{id}/pause", job).then().statusCode(403);

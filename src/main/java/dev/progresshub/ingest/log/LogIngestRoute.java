@@ -119,13 +119,7 @@ public class LogIngestRoute {
 
     /** Who may upload, to which job: 401, 403, 429, 415, 400 and 409 before a byte of the body is read. */
     private Admitted admit(Credentials credentials, String contentType, String project, String id) {
-        Caller caller = authenticator.authenticate(credentials);
-        if (caller.isShareLink()) {
-            throw ProblemException.forbiddenToShareLinks();
-        }
-        if (!caller.has(Scope.INGEST)) {
-            throw ProblemException.forbidden(Scope.INGEST.wire());
-        }
+        Caller caller = authenticator.authorize(credentials, Scope.INGEST, false, id);
         if (!acceptedType(contentType)) {
             throw ProblemException.unsupportedMediaType("send the log as text/plain (or with no Content-Type)");
         }
