@@ -10,6 +10,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import dev.progresshub.errors.ProblemException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Stream tickets (CONTRACT section 1): a browser's EventSource cannot send a header, and a token in a URL
@@ -32,6 +33,8 @@ public class StreamTickets {
         this.clock = clock;
     }
 
+    /** Answered inside a {@code Response}, which hides its type from Quarkus: registered for native. */
+    @RegisterForReflection
     public record Issued(String ticket, Instant expiresAt) {
     }
 

@@ -23,6 +23,7 @@ import dev.progresshub.auth.Scope;
 import dev.progresshub.auth.TokenService;
 import dev.progresshub.auth.TokenView;
 import dev.progresshub.errors.ProblemException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.progresshub.jobs.JobKey;
 
 /**
@@ -53,6 +54,8 @@ public class ShareLinkResource {
     public record LinkRequest(Long expiresInSeconds) {
     }
 
+    /** Answered inside a {@code Response}, which hides its type from Quarkus: registered for native. */
+    @RegisterForReflection
     public record LinkView(String id, String token, String url, Instant expiresAt) {
     }
 
