@@ -3,8 +3,11 @@ package dev.progresshub.cluster;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.EntityManager;
 
+import dev.progresshub.auth.TokenRevocation;
 import dev.progresshub.cluster.ClusterMessage.Kind;
 import dev.progresshub.config.JsonText;
 import dev.progresshub.jobs.JobKey;
@@ -40,8 +43,9 @@ public class ClusterNotifier {
         send(new ClusterMessage(instanceId, Kind.JOB_DELETED, key.project(), key.id(), version, null, null, null));
     }
 
-    public void tokenRevoked(String tokenId) {
-        send(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null, tokenId));
+    /** Inside the revoking transaction, so the others hear of it only once it is committed. */
+    void tokenRevoked(@Observes(during = TransactionPhase.IN_PROGRESS) TokenRevocation revocation) {
+        send(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null, revocation.tokenId()));
     }
 
     private void send(ClusterMessage message) {

@@ -50,6 +50,11 @@ public class ProblemException extends RuntimeException {
                 Map.of("WWW-Authenticate", "Bearer realm=\"progress-hub\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
     }
 
+    public static ProblemException forbiddenToShareLinks() {
+        return new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                "a share link only reads its own job: its snapshot, events and stream"), Map.of());
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(Problem.of(404, "not-found", "Not found", detail), Map.of());
     }
@@ -75,9 +80,20 @@ public class ProblemException extends RuntimeException {
                         + "each report (a retry of the same report may reuse it)"), Map.of());
     }
 
-    public static ProblemException rateLimited(long retryAfterSeconds) {
+    /** 429 for a per-token limit; the detail names the setting ({@code progress-hub.limits.<limit>}). */
+    public static ProblemException rateLimited(String limit, long retryAfterSeconds) {
+        return rateLimited(limit, retryAfterSeconds, "this token's request rate is over its limit");
+    }
+
+    public static ProblemException rateLimited(String limit, long retryAfterSeconds, String reason) {
         return new ProblemException(Problem.of(429, "rate-limited", "Too many requests",
-                "this token's request rate is over its limit; retry after " + retryAfterSeconds + " s"),
+                reason + " (progress-hub.limits." + limit + "); retry after " + retryAfterSeconds + " s"),
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /** A limit that ended or refused a request; {@code limit} is its setting under progress-hub.limits. */
+    public static ProblemException limitReached(int status, String limit, String detail) {
+        return new ProblemException(Problem.of(status, "limit-" + limit, "Limit reached",
+                detail + " (progress-hub.limits." + limit + ")"), Map.of());
     }
 }

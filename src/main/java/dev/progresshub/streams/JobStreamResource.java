@@ -22,7 +22,7 @@ import io.smallrye.mutiny.Multi;
 /** One job's events as Server-Sent Events; the stream ends after the job's terminal event. */
 @Path("/api/jobs")
 @Produces(MediaType.SERVER_SENT_EVENTS)
-@RequiresScope(value = Scope.READ, allowQueryToken = true)
+@RequiresScope(value = Scope.READ, allowQueryToken = true, shareLinks = true)
 public class JobStreamResource {
 
     private final SseStreams streams;

@@ -24,12 +24,13 @@ export function isTerminal(job) {
 }
 
 /**
- * handlers: onControl(jobId, action, button), onEventsToggle(jobId, open), onOpenEvent(jobId, event)
+ * key: what the handlers are called with (a job id is unique only within its project, and an admin sees
+ * every project). handlers: onControl(key, action, button), onEventsToggle(key, open), onOpenEvent(key, event)
  */
-export function createJobCard(jobId, handlers) {
+export function createJobCard(key, handlers, { id, project } = {}) {
   cardCounter += 1;
   const headingId = `job-title-${cardCounter}`;
-  const view = { jobId, handlers, stageViews: new Map(), eventRows: new Map(), cancelArmTimer: null };
+  const view = { jobId: key, handlers, stageViews: new Map(), eventRows: new Map(), cancelArmTimer: null };
 
   view.name = el('h2', { class: 'job-name', id: headingId });
   view.meta = el('p', { class: 'job-meta muted' });
@@ -66,7 +67,8 @@ export function createJobCard(jobId, handlers) {
   view.notice = el('p', { class: 'job-notice', role: 'alert', hidden: true });
   view.events = createEventsPanel(view);
 
-  view.root = el('article', { class: 'job', 'aria-labelledby': headingId, dataset: { jobId } },
+  const dataset = { jobId: id ?? key, key, ...(project ? { project } : {}) };
+  view.root = el('article', { class: 'job', 'aria-labelledby': headingId, dataset },
     el('header', { class: 'job-head' },
       el('div', { class: 'job-title' }, view.name, view.meta),
       el('div', { class: 'job-state' }, view.badge, view.requested)),

@@ -67,6 +67,15 @@ final class DashboardPage {
         return browser.findElement(By.cssSelector(cardSelector(jobId)));
     }
 
+    /** The card of a job in one project: an admin sees the same job id in several. */
+    WebElement card(String project, String jobId) {
+        return browser.findElement(By.cssSelector(cardSelector(jobId) + "[data-project='" + project + "']"));
+    }
+
+    boolean hasCard(String project, String jobId) {
+        return !browser.findElements(By.cssSelector(cardSelector(jobId) + "[data-project='" + project + "']")).isEmpty();
+    }
+
     boolean hasCard(String jobId) {
         return !browser.findElements(By.cssSelector(cardSelector(jobId))).isEmpty();
     }

@@ -11,7 +11,7 @@ import io.restassured.http.ContentType;
 /** The progress-hub API as a worker and an admin use it, to drive jobs while the browser watches. */
 final class HubApi {
 
-    static final String ADMIN_TOKEN = "test-admin-token";
+    static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef-0123";
 
     private HubApi() {
     }
