@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 
 import dev.progresshub.cluster.ClusterNotifier;
@@ -36,14 +37,17 @@ public class TokenService {
     private final ProgressHubConfig config;
     private final ClusterNotifier cluster;
     private final Clock clock;
+    private final Event<TokenRevoked> revocations;
     private final ConcurrentHashMap<String, CachedLookup> cache = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CachedLookup> unknown = new ConcurrentHashMap<>();
 
     private record CachedLookup(Optional<Caller> caller, Instant cachedAt) {
     }
 
-    TokenService(ApiTokenRepository tokens, ProgressHubConfig config, ClusterNotifier cluster, Clock clock) {
+    TokenService(ApiTokenRepository tokens, ProgressHubConfig config, ClusterNotifier cluster, Clock clock,
+            Event<TokenRevoked> revocations) {
         this.tokens = tokens;
+        this.revocations = revocations;
         this.config = config;
         this.cluster = cluster;
         this.clock = clock;
@@ -119,9 +123,10 @@ public class TokenService {
         }
     }
 
-    /** Called for revocations from any instance (this one included) and after a lost cluster connection. */
+    /** Called for revocations from any instance (this one included): forgets the token, ends what it holds open. */
     public void evict(String tokenId) {
         cache.values().removeIf(lookup -> lookup.caller().map(c -> c.tokenId().equals(tokenId)).orElse(false));
+        revocations.fire(new TokenRevoked(tokenId));
     }
 
     public void evictAll() {

@@ -41,7 +41,7 @@ public class GlobalStreamResource {
             @QueryParam("lastEventId") String lastEventIdQuery, @Context Sse sse) {
         JobFilter filter = JobReadResource.filter(caller.get(), project, jobs, status, null, null, null);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
-        return streams.open(change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
+        return streams.open(caller.get(), change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
                 false, sse, StreamFormat.STANDARD, () -> starts.forJobs(filter, lastEventId));
     }
 }

@@ -40,6 +40,6 @@ public class JobStreamResource {
             @Context Sse sse) {
         JobKey key = new JobKey(caller.get().projectFor(project), id);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
-        return streams.job(key, lastEventId, sse, StreamFormat.STANDARD);
+        return streams.job(caller.get(), key, lastEventId, sse, StreamFormat.STANDARD);
     }
 }

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import dev.progresshub.auth.Caller;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobKey;
@@ -32,17 +33,22 @@ public class SseStreams {
     }
 
     /** One job's stream in the given format; it ends after the job's terminal event. */
-    public Multi<OutboundSseEvent> job(JobKey key, Long lastEventId, Sse sse, StreamFormat format) {
-        return open(change -> change.key().equals(key), true, sse, format, () -> starts.forJob(key, lastEventId));
+    public Multi<OutboundSseEvent> job(Caller caller, JobKey key, Long lastEventId, Sse sse, StreamFormat format) {
+        return open(caller, change -> change.key().equals(key), true, sse, format,
+                () -> starts.forJob(key, lastEventId));
     }
 
-    Multi<OutboundSseEvent> open(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, StreamFormat format,
-            Supplier<StreamStart> read) {
-        Subscription subscription = new Subscription(interest, endsWithJob, sse, format, config.retry().toMillis());
+    Multi<OutboundSseEvent> open(Caller caller, Predicate<JobChanged> interest, boolean endsWithJob, Sse sse,
+            StreamFormat format, Supplier<StreamStart> read) {
+        Subscription subscription = new Subscription(caller, interest, endsWithJob, sse, format,
+                config.retry().toMillis());
         return open(subscription, read);
     }
 
-    /** Registers first, then reads the start: a change committed in between is held, not lost. */
+    /**
+     * Registers first (refused beyond the per-token and per-instance caps), then reads the start: a change
+     * committed in between is held, not lost.
+     */
     private Multi<OutboundSseEvent> open(Subscription subscription, Supplier<StreamStart> read) {
         hub.register(subscription);
         StreamStart start;

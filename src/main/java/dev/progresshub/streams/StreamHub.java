@@ -1,5 +1,6 @@
 package dev.progresshub.streams;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 
+import dev.progresshub.auth.TokenRevoked;
+import dev.progresshub.config.ProgressHubConfig;
+import dev.progresshub.errors.ProblemException;
 import dev.progresshub.jobs.JobChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -26,21 +30,58 @@ public class StreamHub {
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final ExecutorService fanOut = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("progress-hub-stream-fan-out").factory());
+    private final ConcurrentHashMap<String, Integer> openPerToken = new ConcurrentHashMap<>();
+    private final int streamsPerToken;
+    private final int streamsPerInstance;
+    private final long retryAfterSeconds;
+    private final Clock clock;
     private volatile boolean shuttingDown;
 
-    StreamHub(MeterRegistry registry) {
+    StreamHub(MeterRegistry registry, ProgressHubConfig config, Clock clock) {
+        this.streamsPerToken = config.limits().streamsPerToken();
+        this.streamsPerInstance = config.limits().streamsPerInstance();
+        this.retryAfterSeconds = Math.max(1, config.streams().retry().toSeconds());
+        this.clock = clock;
         registry.gaugeCollectionSize("progresshub.stream.subscribers", List.of(), subscriptions);
     }
 
+    /** Admits a new stream within the caps of CONTRACT section 8, before anything is read or written. */
     void register(Subscription subscription) {
+        if (subscriptions.size() >= streamsPerInstance) {
+            throw ProblemException.instanceFullOfStreams(streamsPerInstance, retryAfterSeconds);
+        }
+        boolean[] admitted = {false};
+        openPerToken.compute(subscription.tokenId(), (token, open) -> {
+            int now = open == null ? 0 : open;
+            admitted[0] = now < streamsPerToken;
+            return admitted[0] ? now + 1 : open;
+        });
+        if (!admitted[0]) {
+            throw ProblemException.tooManyStreams(streamsPerToken, retryAfterSeconds);
+        }
         subscriptions.add(subscription);
         if (shuttingDown) {
             subscription.close();
         }
     }
 
+    /** Idempotent: a stream ends once, however many paths notice it. */
     void unregister(Subscription subscription) {
-        subscriptions.remove(subscription);
+        if (subscriptions.remove(subscription)) {
+            openPerToken.computeIfPresent(subscription.tokenId(), (token, open) -> open > 1 ? open - 1 : null);
+        }
+    }
+
+    /** A revoked (or, on another instance, expired) token's streams end with ": token revoked". */
+    void endStreamsOf(@Observes TokenRevoked revoked) {
+        subscriptions.stream().filter(s -> s.tokenId().equals(revoked.tokenId())).forEach(Subscription::endForToken);
+    }
+
+    /** Ends the streams of tokens that expired meanwhile, well within the contract's 5 seconds. */
+    @Scheduled(every = "1s", identity = "sse-token-expiry")
+    void endExpiredStreams() {
+        var now = clock.instant();
+        subscriptions.stream().filter(s -> s.tokenExpiredAt(now)).forEach(Subscription::endForToken);
     }
 
     /**

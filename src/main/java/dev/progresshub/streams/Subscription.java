@@ -1,5 +1,6 @@
 package dev.progresshub.streams;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.function.Predicate;
@@ -7,6 +8,7 @@ import java.util.function.Predicate;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import dev.progresshub.auth.Caller;
 import dev.progresshub.domain.JobStatus;
 import dev.progresshub.jobs.JobChanged;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -18,6 +20,8 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
  */
 final class Subscription {
 
+    private final String tokenId;
+    private final Instant tokenExpiresAt;
     private final Predicate<JobChanged> interest;
     private final boolean endsWithJob;
     private final Sse sse;
@@ -28,18 +32,28 @@ final class Subscription {
     private MultiEmitter<? super OutboundSseEvent> emitter;
     private long lastSentId = -1;
     private boolean finished;
-    private boolean closedBeforeAttach;
+    private String closingComment;
 
     private record PendingChange(JobChanged change, List<SseMessage> messages) {
     }
 
-    Subscription(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, StreamFormat format,
+    Subscription(Caller owner, Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, StreamFormat format,
             long retryMillis) {
+        this.tokenId = owner.tokenId();
+        this.tokenExpiresAt = owner.expiresAt();
         this.interest = interest;
         this.endsWithJob = endsWithJob;
         this.sse = sse;
         this.format = format;
         this.retryMillis = retryMillis;
+    }
+
+    String tokenId() {
+        return tokenId;
+    }
+
+    boolean tokenExpiredAt(Instant now) {
+        return tokenExpiresAt != null && !now.isBefore(tokenExpiresAt);
     }
 
     boolean wants(JobChanged change) {
@@ -63,8 +77,8 @@ final class Subscription {
             PendingChange next = pending.poll();
             deliver(next.change(), next.messages());
         }
-        if (closedBeforeAttach) {
-            closeWithRetryHint();
+        if (closingComment != null) {
+            end(closingComment);
         } else if (finished) {
             emitter.complete();
         }
@@ -88,17 +102,26 @@ final class Subscription {
     }
 
     /** Ends the stream, telling the client when to come back (server shutdown). */
-    synchronized void close() {
+    void close() {
+        endWith("closing");
+    }
+
+    /** Ends the stream of a token that stopped being valid; reconnecting with it gets 401. */
+    void endForToken() {
+        endWith("token revoked");
+    }
+
+    private synchronized void endWith(String comment) {
         if (emitter == null) {
-            closedBeforeAttach = true;
+            closingComment = comment;
         } else if (!finished) {
-            closeWithRetryHint();
+            end(comment);
         }
     }
 
-    private void closeWithRetryHint() {
+    private void end(String comment) {
         finished = true;
-        emitter.emit(sse.newEventBuilder().comment("closing").reconnectDelay(retryMillis).build());
+        emitter.emit(sse.newEventBuilder().comment(comment).reconnectDelay(retryMillis).build());
         emitter.complete();
     }
 

@@ -109,7 +109,7 @@ public class SessionResource {
     public Multi<OutboundSseEvent> stream(@PathParam("sessionId") String sessionId,
             @QueryParam("project") String project, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
             @QueryParam("lastEventId") String lastEventIdQuery, @Context Sse sse) {
-        return streams.job(key(project, sessionId), SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery), sse,
+        return streams.job(caller.get(), key(project, sessionId), SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery), sse,
                 format);
     }
 
