@@ -25,23 +25,26 @@ postgres_pid=$!
 for _ in $(seq 1 720); do grep -q '^jdbc-url=' target/coldstart-postgres.log && break; sleep 0.25; done
 JDBC_URL=$(grep -m1 '^jdbc-url=' target/coldstart-postgres.log | cut -d= -f2-)
 
-if [[ "${COLDSTART_SERVER:-native}" == native ]]; then
-    server=(./target/*-runner)
-else
-    server=("$JAVA" -jar target/quarkus-app/quarkus-run.jar)
-fi
+# Options go before -jar for the JVM (system properties), after the binary for native (same effect).
+server() {
+    if [[ "${COLDSTART_SERVER:-native}" == native ]]; then
+        exec ./target/*-runner "$@"
+    else
+        exec "$JAVA" "$@" -jar target/quarkus-app/quarkus-run.jar
+    fi
+}
 props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
     -Dquarkus.datasource.password=postgres -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
 
-"${server[@]}" "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true \
+(server "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true) \
     >target/coldstart-migrate.log 2>&1
 
 times=()
 for run in $(seq 1 "$RUNS"); do
     port=$((20000 + RANDOM % 40000))
     start=$(date +%s%N)
-    "${server[@]}" ${COLDSTART_OPTS:-} "${props[@]}" -Dquarkus.http.port="$port" \
-        -Dquarkus.flyway.migrate-at-start="${COLDSTART_MIGRATE:-false}" >target/coldstart-server.log 2>&1 &
+    (server ${COLDSTART_OPTS:-} "${props[@]}" -Dquarkus.http.port="$port" \
+        -Dquarkus.flyway.migrate-at-start="${COLDSTART_MIGRATE:-false}") >target/coldstart-server.log 2>&1 &
     pid=$!
     until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
         kill -0 "$pid" 2>/dev/null || { echo "server exited; see target/coldstart-server.log" >&2; exit 1; }
