@@ -8,22 +8,12 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-CLASSPATH_FILE=target/bench-classpath.txt
-POSTGRES_HOME=target/coldstart-postgres
 RUNS=${COLDSTART_RUNS:-10}
 postgres_pid=""
 trap '[[ -n "$postgres_pid" ]] && kill -TERM "$postgres_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 
-if [[ ! -f "$CLASSPATH_FILE" ]]; then
-    ./mvnw -B -q dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE"
-fi
-rm -rf "$POSTGRES_HOME/data"
-: >target/coldstart-postgres.log
-"$JAVA" -cp "target/classes:$(cat "$CLASSPATH_FILE")" bench/EmbeddedPostgres.java "$POSTGRES_HOME" \
-    >target/coldstart-postgres.log 2>&1 &
-postgres_pid=$!
-for _ in $(seq 1 720); do grep -q '^jdbc-url=' target/coldstart-postgres.log && break; sleep 0.25; done
-JDBC_URL=$(grep -m1 '^jdbc-url=' target/coldstart-postgres.log | cut -d= -f2-)
+source bench/postgres.sh
+start_bench_postgres target/coldstart-postgres target/coldstart-postgres.log
 
 # Options go before -jar for the JVM (system properties), after the binary for native (same effect).
 server() {

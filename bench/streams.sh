@@ -13,8 +13,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 APP=${BENCH_APP:-target/quarkus-app}
-CLASSPATH_FILE=target/bench-classpath.txt
-POSTGRES_HOME=target/bench-postgres
 postgres_pid=""
 server_pid=""
 
@@ -28,16 +26,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-if [[ ! -f "$CLASSPATH_FILE" ]]; then
-    ./mvnw -B -q dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile="$CLASSPATH_FILE"
-fi
-rm -rf "$POSTGRES_HOME/data"
-: >target/streams-postgres.log
-"$JAVA" -cp "target/classes:$(cat "$CLASSPATH_FILE")" bench/EmbeddedPostgres.java "$POSTGRES_HOME" \
-    >target/streams-postgres.log 2>&1 &
-postgres_pid=$!
-for _ in $(seq 1 720); do grep -q '^jdbc-url=' target/streams-postgres.log && break; sleep 0.25; done
-JDBC_URL=$(grep -m1 '^jdbc-url=' target/streams-postgres.log | cut -d= -f2-)
+source bench/postgres.sh
+start_bench_postgres target/bench-postgres target/streams-postgres.log
 
 ADMIN_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
 PORT=$((20000 + RANDOM % 40000))
