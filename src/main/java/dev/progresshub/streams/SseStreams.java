@@ -64,6 +64,7 @@ public class SseStreams {
             hub.abandon(subscription);
             throw new NothingToStream();
         }
+        subscription.sendHead();
         subscription.loop().execute(() -> subscription.start(start));
     }
 

@@ -45,6 +45,7 @@ final class Subscription {
     private Map<JobKey, JobChanged> missed;
     private long lastSentId = -1;
     private boolean live;
+    private String closingComment;
     private boolean finishing;
     private boolean ended;
 
@@ -87,8 +88,11 @@ final class Subscription {
     /** Joined its event loop's shard: from now on it sees every change. */
     void joined(Shard owner) {
         shard = owner;
-        // a closed connection (also one gone before its stream started) reports itself here
+        // a closed connection reports itself here; one closed before this point is seen at once
         response.exceptionHandler(ignored -> end());
+        if (response.closed()) {
+            end();
+        }
     }
 
     /** The messages read for this client (snapshot, replay or reset): send them, then what arrived meanwhile. */
@@ -96,10 +100,13 @@ final class Subscription {
         if (ended) {
             return;
         }
-        response.write(frames.hello());
+        live = true;
+        if (closingComment != null) {
+            endWith(closingComment);
+            return;
+        }
         start.messages().forEach(this::send);
         finishing = finishing || job != null && start.jobFinished();
-        live = true;
         List<StreamHub.Delivery> held = pending;
         pending = null;
         held.forEach(this::offer);
@@ -146,9 +153,19 @@ final class Subscription {
         }
     }
 
+    /**
+     * Sends the response head and the first comment, on the thread that opens the stream and before the
+     * resource method returns: JAX-RS then finds the head written and leaves the response to this stream.
+     */
+    void sendHead() {
+        response.putHeader("Content-Type", "text/event-stream").setChunked(true).write(frames.hello());
+    }
+
     /** Ends the stream with a comment, telling the client when to come back (shutdown, revoked token). */
     void endWith(String comment) {
-        if (!ended) {
+        if (!live) {
+            closingComment = comment; // written by start(), after the head
+        } else if (!ended) {
             response.write(frames.closing(comment));
             end();
         }
