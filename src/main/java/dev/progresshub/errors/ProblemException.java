@@ -96,4 +96,20 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(status, "limit-" + limit, "Limit reached",
                 detail + " (progress-hub.limits." + limit + ")"), Map.of());
     }
+
+    /** The token holds progress-hub.limits.streams-per-token open streams already. */
+    public static ProblemException tooManyStreams(int limit, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(429, "streams-per-token", "Too many streams",
+                "this token has " + limit + " streams open (progress-hub.limits.streams-per-token); close one or retry after "
+                        + retryAfterSeconds + " s"),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /** This instance serves progress-hub.limits.streams-per-instance streams already. */
+    public static ProblemException instanceFullOfStreams(int limit, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(503, "streams-per-instance", "Too many streams on this instance",
+                "this instance serves " + limit + " streams (progress-hub.limits.streams-per-instance); retry after "
+                        + retryAfterSeconds + " s"),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
 }
