@@ -106,7 +106,9 @@ class CommandRun:
         self.name = name
         self.command = command
         self.lines: "queue.Queue[Optional[bytes]]" = queue.Queue(MAX_QUEUED_LINES)
-        self.tail: Deque[Tuple[int, str, bool]] = deque(maxlen=TAIL_LINES)  # (stream, text, is a redraw)
+        # per stream (1 stdout, 2 stderr): the two are read by separate threads, so one shared tail could lose
+        # either stream's last lines to the other's depending on which thread read first
+        self.tails: Dict[int, Deque[Tuple[str, bool]]] = {1: deque(maxlen=TAIL_LINES), 2: deque(maxlen=TAIL_LINES)}
         self._tail_lock = threading.Lock()
         self.reporting = True
         self.interrupted: Optional[str] = None
@@ -188,12 +190,10 @@ class CommandRun:
     def _keep_in_tail(self, text: str, stream: int, redraw: bool) -> None:
         """The last lines as a terminal shows them: a line after a redraw (\\r) of the same stream replaces it."""
         with self._tail_lock:
-            for index in range(len(self.tail) - 1, -1, -1):
-                if self.tail[index][0] == stream:
-                    if self.tail[index][2]:
-                        del self.tail[index]
-                    break
-            self.tail.append((stream, text, redraw))
+            tail = self.tails[stream]
+            if tail and tail[-1][1]:
+                tail.pop()
+            tail.append((text, redraw))
 
     def _chunks(self) -> Iterator[bytes]:
         """Lines as they come, a few at a time; ends at the end of the output."""
@@ -263,7 +263,7 @@ class CommandRun:
         if status == 0:
             return {"type": "job_complete"}
         described = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
-        last = "\n".join(text for _, text, _ in self.tail)[-2000:]
+        last = "\n".join(text for stream in (1, 2) for text, _ in self.tails[stream])[-2000:]
         return {"type": "job_fail", "error": described, "message": f"{described}; last lines:\n{last}" if last
                 else described}
 
