@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import dev.progresshub.testsupport.ApiClient;
 import dev.progresshub.testsupport.EmbeddedDatabase;
 import dev.progresshub.testsupport.RawUpload;
+import dev.progresshub.testsupport.Resources;
 import dev.progresshub.testsupport.ServiceProcess;
 import dev.progresshub.testsupport.SseClient;
 
@@ -41,15 +42,7 @@ class RevocationIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable closeable : new AutoCloseable[] { a, b, db }) {
-            try {
-                if (closeable != null) {
-                    closeable.close();
-                }
-            } catch (Exception ignored) {
-                // best effort: the next resource must still be closed
-            }
-        }
+        Resources.closeAll(a, b, db);
     }
 
     @Test
