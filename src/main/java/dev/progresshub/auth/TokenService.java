@@ -62,6 +62,23 @@ public class TokenService {
         return caller.get();
     }
 
+    /**
+     * The caller behind a token this instance already knows and that is still valid: no database work, so
+     * the event loop may ask. Empty means "ask {@link #authenticate}" (on a worker), not "refused".
+     */
+    public Optional<Caller> cached(String presented) {
+        Instant now = clock.instant();
+        Optional<Caller> admin = bootstrapAdmin(presented);
+        if (admin.isPresent()) {
+            return admin;
+        }
+        CachedLookup hit = cache.get(TokenHash.sha256Hex(presented));
+        if (hit == null || !hit.cachedAt().plus(config.cache().tokenTtl()).isAfter(now)) {
+            return Optional.empty();
+        }
+        return hit.caller().filter(caller -> !caller.expiredAt(now));
+    }
+
     private Optional<Caller> bootstrapAdmin(String presented) {
         return config.adminToken()
                 .filter(admin -> !admin.isBlank() && TokenHash.sameToken(presented, admin))

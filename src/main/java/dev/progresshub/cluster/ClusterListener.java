@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -87,8 +88,11 @@ public class ClusterListener {
         return connected;
     }
 
-    /** Tracks the newest committed event this instance knows of, the catch-up starting point. */
-    void track(@Observes JobChanged change) {
+    /**
+     * Tracks the newest committed event this instance knows of, the catch-up starting point: only once the
+     * change committed, so a reconnect never starts past an event that was rolled back or not yet visible.
+     */
+    void track(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
         change.events().forEach(e -> lastSeenEventId.accumulateAndGet(e.id(), Math::max));
     }
 

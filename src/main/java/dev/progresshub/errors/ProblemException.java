@@ -68,6 +68,12 @@ public class ProblemException extends RuntimeException {
                 "this Idempotency-Key was already used with a different request body"), Map.of());
     }
 
+    /** The service cannot take this request now (a full queue, a failed commit); nothing of it was applied. */
+    public static ProblemException unavailable(String detail, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(503, "unavailable", "Service unavailable", detail),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     public static ProblemException rateLimited(long retryAfterSeconds) {
         return new ProblemException(Problem.of(429, "rate-limited", "Too many requests",
                 "this token's request rate is over its limit; retry after " + retryAfterSeconds + " s"),

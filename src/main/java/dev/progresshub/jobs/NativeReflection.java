@@ -19,8 +19,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 dev.progresshub.domain.JobStatus.class,
                 dev.progresshub.domain.StageStatus.class,
                 dev.progresshub.domain.RequestedState.class,
-                dev.progresshub.cluster.ClusterMessage.class,
-                dev.progresshub.cluster.ClusterMessage.Kind.class,
                 dev.progresshub.ingest.CreateJobRequest.class,
                 dev.progresshub.ingest.CreateJobRequest.StageRequest.class,
                 dev.progresshub.ingest.EventInput.class,

@@ -1,5 +1,7 @@
 package dev.progresshub.ingest.crawler;
 
+import java.util.concurrent.CompletionStage;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -18,6 +20,7 @@ import dev.progresshub.ingest.IngestResource;
 import dev.progresshub.ingest.IngestService;
 import dev.progresshub.ingest.JsonBodies;
 import dev.progresshub.jobs.JobKey;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * {@code POST /api/internal/jobs/progress}: the seed-003 crawler's progress report, applied as events. A
@@ -42,7 +45,8 @@ public class CrawlerProgressResource {
     }
 
     @POST
-    public Response report(byte[] body, @QueryParam("project") String project,
+    @Blocking
+    public CompletionStage<Response> report(byte[] body, @QueryParam("project") String project,
             @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey, UriInfo uri) {
         CrawlerProgress progress = bodies.read(body, CrawlerProgress.class);
         if (progress.taskId() == null || !IngestService.JOB_ID.matcher(progress.taskId()).matches()) {
@@ -51,8 +55,8 @@ public class CrawlerProgressResource {
         var events = CrawlerProgressMapper.events(progress);
         String retryKey = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
                 : progress.updateId() == null || progress.updateId().isBlank() ? null : "update:" + progress.updateId();
-        var request = IngestService.Request.of(caller.get(), retryKey, uri.getRequestUri().getRawPath(), body);
+        var request = IngestResource.request(caller.get(), retryKey, uri, body);
         JobKey key = new JobKey(caller.get().projectFor(project), progress.taskId());
-        return IngestResource.respond(ingest.ingest(request, key, events));
+        return ingest.ingest(request, key, events).thenApply(IngestResource.answering(uri));
     }
 }

@@ -3,6 +3,7 @@ package dev.progresshub.ingest.log;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -99,8 +100,12 @@ public class LogIngestRoute {
                 });
     }
 
+    /** Who uploads to which job. */
+    private record Admitted(Caller caller, JobKey key) {
+    }
+
     /** Who may upload, to which job: 401, 403, 429, 415, 400 and 409 before a byte of the body is read. */
-    private JobKey admit(String token, String contentType, String project, String id) {
+    private Admitted admit(String token, String contentType, String project, String id) {
         if (token == null) {
             throw ProblemException.unauthorized("send Authorization: Bearer <token>", false);
         }
@@ -119,7 +124,7 @@ public class LogIngestRoute {
                 .ifPresent(job -> {
                     throw new TerminalJobException(id, JobStatus.fromWire(job.status()));
                 });
-        return key;
+        return new Admitted(caller, key);
     }
 
     /** curl asks before sending a body of unknown length; the answer comes once the upload is admitted. */
@@ -157,20 +162,22 @@ public class LogIngestRoute {
                 .tag("outcome", outcome).register(registry);
     }
 
-    /** The upload's link to the service: one transaction per batch, answers on the request's response. */
+    /** The upload's link to the service: each batch a request of the group commit, answers on the response. */
     private final class UploadSink implements LogUpload.Sink {
 
         private final RoutingContext context;
+        private final Caller caller;
         private final JobKey key;
 
-        UploadSink(RoutingContext context, JobKey key) {
+        UploadSink(RoutingContext context, Admitted admitted) {
             this.context = context;
-            this.key = key;
+            this.caller = admitted.caller();
+            this.key = admitted.key();
         }
 
         @Override
-        public IngestReceipt apply(List<Event> batch) {
-            return QuarkusTransaction.requiringNew().call(() -> ingest.apply(key, batch));
+        public CompletionStage<IngestReceipt> apply(List<Event> batch) {
+            return ingest.apply(caller, key, batch);
         }
 
         @Override

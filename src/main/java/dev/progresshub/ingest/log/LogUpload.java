@@ -3,6 +3,7 @@ package dev.progresshub.ingest.log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 import org.jboss.logging.Logger;
 
@@ -16,7 +17,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * One streaming log upload, confined to its request's event loop: bytes become lines, lines become events,
- * and events are applied in batches on a worker thread (never the ORM on the event loop). While a full
+ * and events are applied in batches by the ingest group commit (never the database on the event loop). While a full
  * batch is being saved the request is paused, so a fast producer is slowed by TCP instead of filling memory;
  * a timer saves smaller batches so readers see progress within a fraction of a second.
  */
@@ -26,9 +27,10 @@ final class LogUpload {
     private static final Set<EventType> FINISHING = Set.of(EventType.JOB_COMPLETE, EventType.JOB_FAIL,
             EventType.JOB_CANCEL);
 
-    /** What the upload needs from the service; calls run on a worker thread. */
+    /** What the upload needs from the service; {@code current} runs on a worker thread. */
     interface Sink {
-        IngestReceipt apply(List<Event> batch);
+        /** Queues the batch for the group commit; completes once it committed. */
+        CompletionStage<IngestReceipt> apply(List<Event> batch);
 
         IngestReceipt.JobBrief current();
 
@@ -148,7 +150,13 @@ final class LogUpload {
         }
         saving = true;
         List<Event> batch = takePending();
-        vertx.executeBlocking(() -> sink.apply(batch), false).onComplete(result -> {
+        Future<IngestReceipt> saved;
+        try {
+            saved = Future.fromCompletionStage(sink.apply(batch), vertx.getOrCreateContext());
+        } catch (RuntimeException refused) {
+            saved = Future.failedFuture(refused);
+        }
+        saved.onComplete(result -> {
             saving = false;
             if (result.failed()) {
                 stop(result.cause());
