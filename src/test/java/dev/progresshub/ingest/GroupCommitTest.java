@@ -120,6 +120,28 @@ class GroupCommitTest {
         events(job, item("a", 1), "same-key").get().then().statusCode(200).body(equalTo(first.asString()));
     }
 
+    @Test
+    void twoCreatesOfOneIdInAGroupCreateItOnce() throws Exception {
+        String job = Api.uniqueJob();
+        Supplier<Response> create = () -> as(token).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + job + "\",\"name\":\"Once\"}").post("/api/jobs");
+        Map<String, Response> answers = inOneGroup(List.of(create, create));
+
+        List<Integer> statuses = answers.values().stream().map(Response::statusCode).sorted().toList();
+        assertEquals(List.of(200, 201), statuses, "one created it, the other found it");
+        as(token).get("/api/jobs/{id}/events?type=job_created", job).then().body("items.size()", equalTo(1));
+    }
+
+    @Test
+    void anIdempotencyKeyReusedWithAnotherQueryStringIsA422() {
+        String job = Api.uniqueJob();
+        String body = item("q", 1);
+        as(token).contentType(ContentType.JSON).header("Idempotency-Key", "query-key").body(body)
+                .post("/api/jobs/{id}/events", job).then().statusCode(200);
+        as(token).contentType(ContentType.JSON).header("Idempotency-Key", "query-key").body(body)
+                .queryParam("project", "elsewhere").post("/api/jobs/{id}/events", job).then().statusCode(422);
+    }
+
     /**
      * Holds the committer on a row lock, sends every request, waits until all of them are queued, releases
      * the lock: they form one group. Answers are named ok0.. for the list, then by the named requests' order.
