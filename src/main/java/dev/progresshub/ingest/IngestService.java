@@ -148,32 +148,19 @@ public class IngestService {
     }
 
     /** Events to one job, created when unknown. */
-    private final class Events implements IngestWork {
-        private final Request request;
-        private final JobKey key;
+    private final class Events extends IngestWork {
         private final List<Event> events;
         /** Set when applied; read once the commit completed the answer. */
         private volatile IngestReceipt receipt;
 
         Events(Request request, JobKey key, List<Event> events) {
-            this.request = request;
-            this.key = key;
+            super(request, key);
             this.events = events;
         }
 
         @Override
-        public Request request() {
-            return request;
-        }
-
-        @Override
-        public JobKey key() {
-            return key;
-        }
-
-        @Override
         public Optional<JobState> newJob(Instant now) {
-            return Optional.of(JobState.create(key.project(), key.id(), key.id(), null, null, List.of(), Map.of(),
+            return Optional.of(JobState.create(key().project(), key().id(), key().id(), null, null, List.of(), Map.of(),
                     DEFAULT_HEARTBEAT_SECONDS, now));
         }
 
@@ -185,30 +172,17 @@ public class IngestService {
     }
 
     /** A new job: the request that created it announces it with a job_created event and answers 201. */
-    private final class CreateJob implements IngestWork {
-        private final Request request;
-        private final JobKey key;
+    private final class CreateJob extends IngestWork {
         private final CreateJobRequest body;
 
         CreateJob(Request request, JobKey key, CreateJobRequest body) {
-            this.request = request;
-            this.key = key;
+            super(request, key);
             this.body = body;
         }
 
         @Override
-        public Request request() {
-            return request;
-        }
-
-        @Override
-        public JobKey key() {
-            return key;
-        }
-
-        @Override
         public Optional<JobState> newJob(Instant now) {
-            return Optional.of(IngestService.newJob(key, body, now));
+            return Optional.of(IngestService.newJob(key(), body, now));
         }
 
         @Override
@@ -218,7 +192,7 @@ public class IngestService {
                 // a timeline event announces the new job to streams before any worker reports
                 job.record(Event.builder(EventType.JOB_CREATED).build());
             }
-            return new IngestAnswer(created ? 201 : 200, json.of(job.state().snapshot()), "/api/jobs/" + key.id());
+            return new IngestAnswer(created ? 201 : 200, json.of(job.state().snapshot()), "/api/jobs/" + key().id());
         }
     }
 

@@ -12,21 +12,33 @@ import dev.progresshub.jobs.JobKey;
  * does not exist, and what it changes. {@link #apply} runs on the locked job's state inside the group's
  * transaction; it may throw to refuse this request alone (its changes are undone, the group goes on).
  */
-public interface IngestWork {
+public abstract class IngestWork {
+
+    private final IngestService.Request request;
+    private final JobKey key;
+
+    protected IngestWork(IngestService.Request request, JobKey key) {
+        this.request = request;
+        this.key = key;
+    }
 
     /** Its retry identity: with an Idempotency-Key, the first committed answer is replayed. */
-    IngestService.Request request();
+    public final IngestService.Request request() {
+        return request;
+    }
 
-    JobKey key();
+    public final JobKey key() {
+        return key;
+    }
 
     /** The job this request creates when it does not exist; empty when it must exist (else 404). */
-    Optional<JobState> newJob(Instant now);
+    public abstract Optional<JobState> newJob(Instant now);
 
     /** The answer when the job does not exist and this request does not create it. */
-    default RuntimeException notFound() {
-        return ProblemException.notFound("no job '" + key().id() + "'");
+    public RuntimeException notFound() {
+        return ProblemException.notFound("no job '" + key.id() + "'");
     }
 
     /** Applies the request to its job; deterministic for a given state and {@code now}, so it can be replayed. */
-    IngestAnswer apply(JobInGroup job, Instant now);
+    public abstract IngestAnswer apply(JobInGroup job, Instant now);
 }

@@ -93,32 +93,19 @@ public class SessionService {
     }
 
     /** A new session: a job with the session label, announced by a job_created event. */
-    private final class NewSession implements IngestWork {
-        private final IngestService.Request request;
-        private final JobKey key;
+    private final class NewSession extends IngestWork {
         private final String operation;
         private final long totalSteps;
 
         NewSession(IngestService.Request request, JobKey key, String operation, long totalSteps) {
-            this.request = request;
-            this.key = key;
+            super(request, key);
             this.operation = operation;
             this.totalSteps = totalSteps;
         }
 
         @Override
-        public IngestService.Request request() {
-            return request;
-        }
-
-        @Override
-        public JobKey key() {
-            return key;
-        }
-
-        @Override
         public Optional<JobState> newJob(Instant now) {
-            return Optional.of(JobState.create(key.project(), key.id(), operation, operation, totalSteps, List.of(),
+            return Optional.of(JobState.create(key().project(), key().id(), operation, operation, totalSteps, List.of(),
                     Map.of(SessionView.LABEL_KEY, SessionView.LABEL_VALUE), IngestService.DEFAULT_HEARTBEAT_SECONDS,
                     now));
         }
@@ -128,30 +115,18 @@ public class SessionService {
             if (job.takeCreation()) {
                 job.record(Event.builder(EventType.JOB_CREATED).build());
             }
-            return new IngestAnswer(201, json.of(Map.of("sessionId", key.id())), "/api/progress/status/" + key.id());
+            return new IngestAnswer(201, json.of(Map.of("sessionId", key().id())),
+                    "/api/progress/status/" + key().id());
         }
     }
 
     /** Events a session's state calls for; a job that is not a session is not found. */
-    private final class Report implements IngestWork {
-        private final IngestService.Request request;
-        private final JobKey key;
+    private final class Report extends IngestWork {
         private final Function<JobSnapshot, List<Event>> events;
 
         Report(IngestService.Request request, JobKey key, Function<JobSnapshot, List<Event>> events) {
-            this.request = request;
-            this.key = key;
+            super(request, key);
             this.events = events;
-        }
-
-        @Override
-        public IngestService.Request request() {
-            return request;
-        }
-
-        @Override
-        public JobKey key() {
-            return key;
         }
 
         @Override
@@ -161,7 +136,7 @@ public class SessionService {
 
         @Override
         public RuntimeException notFound() {
-            return ProblemException.notFound("no session '" + key.id() + "'");
+            return ProblemException.notFound("no session '" + key().id() + "'");
         }
 
         @Override
