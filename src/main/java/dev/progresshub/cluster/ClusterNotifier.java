@@ -3,12 +3,14 @@ package dev.progresshub.cluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import dev.progresshub.cluster.ClusterMessage.Kind;
@@ -20,12 +22,15 @@ import io.agroal.api.AgroalDataSource;
 
 /**
  * Sends cluster messages inside the writer's transaction, so PostgreSQL delivers them only on commit.
- * One NOTIFY per job per transaction, never one per event: NOTIFY takes a database-wide lock at commit.
+ * One message per job per transaction, never one per event (NOTIFY takes a database-wide lock at commit),
+ * and all of a transaction's job messages in one statement just before it commits: a group commit over
+ * many jobs costs one round trip, not one per job.
  */
 @ApplicationScoped
 public class ClusterNotifier {
 
     static final String CHANNEL = "progress_hub";
+    private static final Object PENDING = ClusterNotifier.class.getName() + ".pending";
 
     private final String instanceId = UUID.randomUUID().toString();
     private final AgroalDataSource dataSource;
@@ -51,26 +56,51 @@ public class ClusterNotifier {
             return;
         }
         if (change.deleted()) {
-            send(new ClusterMessage(instanceId, Kind.JOB_DELETED, change.key().project(), change.key().id(),
-                    change.version(), null, null, null));
+            pending().add(json.of(new ClusterMessage(instanceId, Kind.JOB_DELETED, change.key().project(),
+                    change.key().id(), change.version(), null, null, null)));
             return;
         }
         List<StoredEvent> events = change.events();
         long last = events.isEmpty() ? change.snapshot().lastEventId() : events.getLast().id();
         long after = events.isEmpty() ? last : events.getFirst().id() - 1;
-        send(new ClusterMessage(instanceId, Kind.JOB_CHANGED, change.key().project(), change.key().id(),
-                change.version(), after, last, null));
+        pending().add(json.of(new ClusterMessage(instanceId, Kind.JOB_CHANGED, change.key().project(),
+                change.key().id(), change.version(), after, last, null)));
     }
 
     public void tokenRevoked(String tokenId) {
-        send(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null, tokenId));
+        send(List.of(json.of(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null,
+                tokenId))));
     }
 
-    private void send(ClusterMessage message) {
+    /** This transaction's job messages, sent together right before it commits. */
+    @SuppressWarnings("unchecked")
+    private List<String> pending() {
+        List<String> messages = (List<String>) transactions.getResource(PENDING);
+        if (messages == null) {
+            List<String> collected = new ArrayList<>();
+            transactions.putResource(PENDING, collected);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    send(collected);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    // delivered by PostgreSQL on commit, dropped on rollback: nothing to do here
+                }
+            });
+            messages = collected;
+        }
+        return messages;
+    }
+
+    private void send(List<String> messages) {
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
+                PreparedStatement notify = connection.prepareStatement(
+                        "select count(pg_notify(?, message)) from unnest(?::text[]) as message")) {
             notify.setString(1, CHANNEL);
-            notify.setString(2, json.of(message));
+            notify.setArray(2, connection.createArrayOf("text", messages.toArray()));
             notify.execute();
         } catch (SQLException e) {
             throw new IllegalStateException("cluster notification failed: " + e.getMessage(), e);
