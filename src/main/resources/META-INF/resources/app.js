@@ -4,10 +4,11 @@
 import { ApiError, AuthError, createApi } from './modules/api.js';
 import { byId, setShown, setText } from './modules/dom.js';
 import {
-  RECENT_EVENT_LIMIT, createJobCard, isEventsPanelOpen, isTerminal, keepControlFocus, renderEvents,
+  RECENT_EVENT_LIMIT, createJobCard, isEventsPanelOpen, isTerminal, keepControlFocus, refreshSilence, renderEvents,
   setCardBusy, setEventsStatus, showCardNotice, updateJobCard,
 } from './modules/job-card.js';
 import { createLiveConnection } from './modules/live.js';
+import { createTokensPage } from './modules/tokens-page.js';
 
 const TOKEN_STORAGE_KEY = 'progress-hub.token';
 const LIST_REFRESH_EVERY_POLLS = 5; // while polling, look for new jobs every 10 s
@@ -15,6 +16,7 @@ const LIST_REFRESH_EVERY_POLLS = 5; // while polling, look for new jobs every 10
 // created but has not reported yet would otherwise stay unseen.
 const LIVE_LIST_REFRESH_MS = 30000;
 const SIGN_IN_RETRY_MS = 3000;
+const SILENCE_REFRESH_MS = 1000; // a stalled job's "last update n s ago" keeps counting
 const FILTER_TYPING_DELAY_MS = 400;
 const NON_TIMELINE_EVENT_TYPES = new Set(['snapshot', 'reset', 'heartbeat']);
 const CONTROL_ACTIONS = new Set(['pause', 'resume', 'cancel']);
@@ -23,7 +25,7 @@ const state = {
   token: null,
   me: null,
   filters: { status: '', operation: '', label: '' },
-  /** job id → {job, etag, view, events (oldest first), eventsLoaded} */
+  /** job key (project/id) → {job, etag, view, events (oldest first), eventsLoaded} */
   jobs: new Map(),
   nextCursor: null,
   listRequest: 0,
@@ -33,7 +35,7 @@ const state = {
   liveRefreshTimer: null,
 };
 
-const api = createApi(() => state.token);
+const api = createApi(() => state.token, () => Boolean(state.me && state.me.admin));
 const live = createLiveConnection({
   streamUrl: api.streamUrl,
   onMessage: handleStreamMessage,
@@ -43,6 +45,8 @@ const live = createLiveConnection({
   isFatal: (error) => error instanceof AuthError,
   onFatal: handleRefusedToken,
 });
+
+const tokensPage = createTokensPage({ api, onAuthError: handleRefusedToken });
 
 const ui = {
   connection: byId('connection'),
@@ -72,6 +76,7 @@ function boot() {
   wirePageControls();
   readFiltersFromUrl();
   state.liveRefreshTimer = setInterval(refreshWhileLive, LIVE_LIST_REFRESH_MS);
+  setInterval(() => state.jobs.forEach((entry) => refreshSilence(entry.view)), SILENCE_REFRESH_MS);
   window.addEventListener('hashchange', () => {
     const token = takeTokenFromFragment();
     if (token) {
@@ -211,6 +216,7 @@ function canControl() {
 // ---- page chrome -----------------------------------------------------------------------------
 
 function showTokenPanel(errorText) {
+  tokensPage.setAdmin(false);
   setShown(ui.dashboard, false);
   setShown(ui.identity, false);
   setShown(ui.changeToken, false);
@@ -232,6 +238,7 @@ function showDashboard() {
     setText(ui.identity, `${me.name || 'token'} · ${me.admin ? 'all projects' : me.project || ''} · ${access}`);
   }
   setShown(ui.identity, Boolean(me));
+  tokensPage.setAdmin(Boolean(me && me.admin));
 }
 
 const CONNECTION_TEXT = {
@@ -333,7 +340,7 @@ function applyFilters() {
   writeFiltersToUrl();
   for (const entry of [...state.jobs.values()]) {
     if (!matchesFilters(entry.job)) {
-      removeJob(entry.job.id);
+      removeJob(jobKey(entry.job));
     }
   }
   if (state.token && state.me) {
@@ -380,10 +387,10 @@ async function loadJobs() {
   if (request !== state.listRequest) {
     return; // filters changed while this was in flight
   }
-  const listed = new Set(page.items.map((job) => job.id));
-  for (const id of [...state.jobs.keys()]) {
-    if (!listed.has(id)) {
-      removeJob(id);
+  const listed = new Set(page.items.map(jobKey));
+  for (const key of [...state.jobs.keys()]) {
+    if (!listed.has(key)) {
+      removeJob(key);
     }
   }
   page.items.forEach(upsertJob);
@@ -415,18 +422,19 @@ function upsertJob(job) {
   if (!job || !job.id) {
     return;
   }
+  const key = jobKey(job);
   if (!matchesFilters(job)) {
-    removeJob(job.id);
+    removeJob(key);
     return;
   }
-  let entry = state.jobs.get(job.id);
+  let entry = state.jobs.get(key);
   if (entry && isOlderThan(job, entry.job)) {
     return;
   }
   const isNew = !entry;
   if (isNew) {
-    entry = createEntry(job.id);
-    state.jobs.set(job.id, entry);
+    entry = createEntry(key, job);
+    state.jobs.set(key, entry);
   }
   entry.job = job;
   updateJobCard(entry.view, job, { canControl: canControl() });
@@ -445,12 +453,17 @@ function isOlderThan(candidate, current) {
     && candidate.version < current.version;
 }
 
-function createEntry(jobId) {
-  const view = createJobCard(jobId, {
+/** A job id is unique only within its project, and an admin sees every project. */
+function jobKey(job) {
+  return `${job.project ?? ''}/${job.id}`;
+}
+
+function createEntry(key, job) {
+  const view = createJobCard(key, {
     onControl: runControl,
     onEventsToggle: handleEventsToggle,
     onOpenEvent: openEventDialog,
-  });
+  }, { id: job.id, project: job.project });
   return { job: null, etag: null, view, events: [], eventsLoaded: false };
 }
 
@@ -461,7 +474,7 @@ function placeCard(entry) {
 
 function firstCardAfter(entry) {
   for (const node of ui.jobs.children) {
-    const other = state.jobs.get(node.dataset.jobId);
+    const other = state.jobs.get(node.dataset.key);
     if (other && other !== entry && sortsBefore(entry.job, other.job)) {
       return node;
     }
@@ -475,18 +488,18 @@ function sortsBefore(a, b) {
   return createdA !== createdB ? createdA > createdB : String(a.id) < String(b.id);
 }
 
-function removeJob(jobId) {
-  const entry = state.jobs.get(jobId);
+function removeJob(key) {
+  const entry = state.jobs.get(key);
   if (entry) {
     entry.view.root.remove();
-    state.jobs.delete(jobId);
+    state.jobs.delete(key);
     updateListChrome();
   }
 }
 
 function removeAllJobs() {
-  for (const id of [...state.jobs.keys()]) {
-    removeJob(id);
+  for (const key of [...state.jobs.keys()]) {
+    removeJob(key);
   }
   state.listLoaded = false;
   state.nextCursor = null;
@@ -513,7 +526,7 @@ function handleStreamMessage(message) {
   if (job) {
     upsertJob(job);
     if (event && !NON_TIMELINE_EVENT_TYPES.has(event.type)) {
-      addStreamedEvent(job.id, event);
+      addStreamedEvent(jobKey(job), event);
     }
   }
 }
@@ -559,13 +572,13 @@ async function refreshFirstPage() {
 }
 
 async function pollJob(entry) {
-  const jobId = entry.job.id;
+  const key = jobKey(entry.job);
   let result;
   try {
-    result = await api.getJob(jobId, { etag: entry.etag });
+    result = await api.getJob(entry.job, { etag: entry.etag });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      removeJob(jobId); // deleted
+      removeJob(key); // deleted
       return;
     }
     throw error;
@@ -583,8 +596,8 @@ async function pollJob(entry) {
 
 // ---- recent events -----------------------------------------------------------------------------
 
-function addStreamedEvent(jobId, event) {
-  const entry = state.jobs.get(jobId);
+function addStreamedEvent(key, event) {
+  const entry = state.jobs.get(key);
   if (entry && event.id !== undefined && event.id !== null) {
     mergeEvents(entry, [event]);
   }
@@ -609,8 +622,8 @@ function compareEventIds(a, b) {
   return Number.isNaN(difference) ? String(a.id).localeCompare(String(b.id)) : difference;
 }
 
-function handleEventsToggle(jobId, open) {
-  const entry = state.jobs.get(jobId);
+function handleEventsToggle(key, open) {
+  const entry = state.jobs.get(key);
   if (entry && open && !entry.eventsLoaded) {
     loadRecentEvents(entry);
   }
@@ -621,7 +634,7 @@ async function loadRecentEvents(entry) {
     setEventsStatus(entry.view, 'Loading…');
   }
   try {
-    const { job } = await api.getJob(entry.job.id, { withRecentEvents: true });
+    const { job } = await api.getJob(entry.job, { withRecentEvents: true });
     upsertJob(job);
     entry.eventsLoaded = true;
     mergeEvents(entry, Array.isArray(job.recentEvents) ? job.recentEvents : []);
@@ -651,7 +664,7 @@ function wireEventDialog() {
 }
 
 /** Shows one event's full JSON (its data included), as text. */
-function openEventDialog(jobId, event) {
+function openEventDialog(key, event) {
   eventDialogOpener = document.activeElement;
   setText(ui.eventDialogTitle, `Event #${event.id} · ${event.type || 'event'}`);
   setText(ui.eventDialogBody, JSON.stringify(event, null, 2));
@@ -662,15 +675,15 @@ function openEventDialog(jobId, event) {
 
 // ---- control -------------------------------------------------------------------------------
 
-async function runControl(jobId, action, button) {
-  const entry = state.jobs.get(jobId);
+async function runControl(key, action, button) {
+  const entry = state.jobs.get(key);
   if (!entry || !CONTROL_ACTIONS.has(action)) {
     return;
   }
   setCardBusy(entry.view, true);
   showCardNotice(entry.view, '');
   try {
-    const job = await api.control(jobId, action);
+    const job = await api.control(entry.job, action);
     setCardBusy(entry.view, false);
     upsertJob(job);
     keepControlFocus(entry.view, button);

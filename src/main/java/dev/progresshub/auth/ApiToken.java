@@ -35,4 +35,8 @@ public class ApiToken {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** Set for a share link: the one job (of {@link #project}) it may read. */
+    @Column(name = "job_id")
+    public String jobId;
 }

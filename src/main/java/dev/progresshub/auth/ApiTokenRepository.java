@@ -1,5 +1,6 @@
 package dev.progresshub.auth;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,6 +14,11 @@ public class ApiTokenRepository implements PanacheRepositoryBase<ApiToken, Strin
 
     public Optional<ApiToken> findActiveByHash(String tokenHash) {
         return find("tokenHash = ?1 and revokedAt is null", tokenHash).firstResultOptional();
+    }
+
+    public List<String> idsRevokedSince(Instant since) {
+        return getEntityManager().createQuery("select t.id from ApiToken t where t.revokedAt >= ?1", String.class)
+                .setParameter(1, since).getResultList();
     }
 
     public List<ApiToken> listOldestFirst() {

@@ -4,45 +4,40 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MultivaluedMap;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.progresshub.errors.ProblemException;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Authenticates every /api call, enforces the method's {@link RequiresScope} and the token's rate limit.
- * A method under /api without the annotation is refused: forgetting it must not open an endpoint.
+ * Authenticates every /api call through {@link Authenticator}, then enforces the method's
+ * {@link RequiresScope} and what a share link may reach. A method under /api without the annotation is
+ * refused: forgetting it must not open an endpoint.
  */
 public class AuthFilter {
 
-    private static final String BEARER = "Bearer ";
-
-    private final TokenService tokens;
-    private final RateLimiter rateLimiter;
+    private final Authenticator authenticator;
     private final CurrentCaller currentCaller;
 
-    AuthFilter(TokenService tokens, RateLimiter rateLimiter, CurrentCaller currentCaller) {
-        this.tokens = tokens;
-        this.rateLimiter = rateLimiter;
+    AuthFilter(Authenticator authenticator, CurrentCaller currentCaller) {
+        this.authenticator = authenticator;
         this.currentCaller = currentCaller;
     }
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
-    public void authenticate(ContainerRequestContext request, ResourceInfo resource) {
+    public void authenticate(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         if (!request.getUriInfo().getPath().startsWith("/api/") || resource.getResourceMethod() == null) {
             return;
         }
         RequiresScope required = requiredScope(resource);
-        String token = presentedToken(request, required.allowQueryToken());
-        if (token == null) {
-            throw ProblemException.unauthorized("send Authorization: Bearer <token>", false);
-        }
-        Caller caller = tokens.authenticate(token);
-        rateLimiter.spend(caller.tokenId());
-        if (!caller.has(required.value())) {
-            throw ProblemException.forbidden(required.value().wire());
-        }
-        currentCaller.set(caller);
+        MultivaluedMap<String, String> query = request.getUriInfo().getQueryParameters();
+        boolean queryCredentials = required.allowQueryToken() && "GET".equals(request.getMethod());
+        Credentials credentials = Credentials.of(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                query.getFirst("access_token"), query.getFirst("ticket"), queryCredentials,
+                http.remoteAddress() == null ? null : http.remoteAddress().hostAddress());
+        currentCaller.set(authenticator.authorize(credentials, required.value(), required.shareLinks(),
+                request.getUriInfo().getPathParameters().getFirst("id")));
     }
 
     private static RequiresScope requiredScope(ResourceInfo resource) {
@@ -53,18 +48,5 @@ public class AuthFilter {
             throw new IllegalStateException("API method without @RequiresScope: " + resource.getResourceMethod());
         }
         return required;
-    }
-
-    private static String presentedToken(ContainerRequestContext request, boolean allowQueryToken) {
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            String token = header.substring(BEARER.length()).strip();
-            return token.isEmpty() ? null : token;
-        }
-        if (allowQueryToken) {
-            String token = request.getUriInfo().getQueryParameters().getFirst("access_token");
-            return token == null || token.isBlank() ? null : token;
-        }
-        return null;
     }
 }

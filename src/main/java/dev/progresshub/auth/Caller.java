@@ -2,11 +2,21 @@ package dev.progresshub.auth;
 
 import java.time.Instant;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/** The authenticated token behind a request. Never holds the token itself. */
-public record Caller(String tokenId, String name, String project, Set<Scope> scopes, Instant expiresAt) {
+import dev.progresshub.errors.ProblemException;
+
+/**
+ * The authenticated token behind a request. Never holds the token itself. {@code jobId} is set for a share
+ * link: a read-only token for that one job of {@code project}.
+ */
+public record Caller(String tokenId, String name, String project, Set<Scope> scopes, Instant expiresAt,
+        String jobId) {
 
     public static final String ALL_PROJECTS = "*";
+    /** CONTRACT section 8: also keeps a project within what a cluster message (NOTIFY) can carry. */
+    public static final Pattern PROJECT_NAME = Pattern.compile("[a-z0-9-]{1,64}");
+    public static final String PROJECT_RULE = "at most 64 characters of a-z, 0-9 and '-'";
 
     public boolean isAdmin() {
         return scopes.contains(Scope.ADMIN);
@@ -14,6 +24,10 @@ public record Caller(String tokenId, String name, String project, Set<Scope> sco
 
     public boolean has(Scope scope) {
         return isAdmin() || scopes.contains(scope);
+    }
+
+    public boolean isShareLink() {
+        return jobId != null;
     }
 
     public boolean expiredAt(Instant now) {
@@ -25,9 +39,13 @@ public record Caller(String tokenId, String name, String project, Set<Scope> sco
      * job is simply not found); an admin token acts on the requested one, "default" when none is named.
      */
     public String projectFor(String requested) {
+        boolean named = requested != null && !requested.isBlank();
+        if (named && !PROJECT_NAME.matcher(requested).matches()) {
+            throw ProblemException.invalid("project", PROJECT_RULE);
+        }
         if (!isAdmin()) {
             return project;
         }
-        return requested == null || requested.isBlank() ? "default" : requested;
+        return named ? requested : "default";
     }
 }

@@ -13,43 +13,32 @@ public class RateLimiter {
 
     private static final int MAX_TRACKED_TOKENS = 100_000;
 
-    private final double ratePerNano;
+    private final double perSecond;
     private final double burst;
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     RateLimiter(ProgressHubConfig config) {
-        this.ratePerNano = config.limits().requestsPerSecond() / 1e9;
+        this.perSecond = config.limits().requestsPerSecond();
         this.burst = config.limits().burst();
     }
 
     /** Spends one request of the token's allowance, or throws 429 with the wait until the next one. */
     public void spend(String tokenId) {
-        if (buckets.size() > MAX_TRACKED_TOKENS) {
-            buckets.clear();
-        }
-        double deficit = buckets.computeIfAbsent(tokenId, id -> new Bucket(burst)).take(System.nanoTime());
-        if (deficit > 0) {
-            throw ProblemException.rateLimited(Math.max(1, (long) Math.ceil(deficit / ratePerNano / 1e9)));
+        long wait = tryTake(tokenId);
+        if (wait > 0) {
+            throw ProblemException.rateLimited("requests-per-second", TokenBucket.secondsToWait(wait));
         }
     }
 
-    private final class Bucket {
-        private double available;
-        private long refilledAt = System.nanoTime();
-
-        Bucket(double available) {
-            this.available = available;
+    /**
+     * Takes one unit if there is one: 0, else the nanoseconds to wait before asking again. For work that is
+     * slowed rather than refused (a log upload past its budget is read more slowly).
+     */
+    public long tryTake(String tokenId) {
+        long now = System.nanoTime();
+        if (buckets.size() > MAX_TRACKED_TOKENS) {
+            buckets.values().removeIf(bucket -> bucket.full(now));
         }
-
-        /** Returns 0 when a request was spent, else how many requests short the bucket is. */
-        synchronized double take(long now) {
-            available = Math.min(burst, available + (now - refilledAt) * ratePerNano);
-            refilledAt = now;
-            if (available >= 1) {
-                available -= 1;
-                return 0;
-            }
-            return 1 - available;
-        }
+        return buckets.computeIfAbsent(tokenId, id -> new TokenBucket(perSecond, burst, now)).take(now);
     }
 }

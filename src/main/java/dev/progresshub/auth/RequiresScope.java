@@ -11,6 +11,12 @@ import java.lang.annotation.Target;
 public @interface RequiresScope {
     Scope value();
 
-    /** Stream endpoints only: browsers' EventSource cannot send headers, so ?access_token= is accepted. */
+    /**
+     * GET stream endpoints only: browsers' EventSource cannot send headers, so {@code ?access_token=} and
+     * {@code ?ticket=} are accepted.
+     */
     boolean allowQueryToken() default false;
+
+    /** Whether a share link may call it: only reads of its own job (the path's {@code id}) and of itself. */
+    boolean shareLinks() default false;
 }

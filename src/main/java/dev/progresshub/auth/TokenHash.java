@@ -11,15 +11,41 @@ import java.util.HexFormat;
 public final class TokenHash {
 
     private static final String PREFIX = "ph_";
+    private static final String TICKET_PREFIX = "pht_";
+    /** 32 random bytes in unpadded base64url. */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{43}");
 
     private TokenHash() {
     }
 
     /** A SecureRandom per call, not a static one: a native image must not carry a seeded one from its build. */
     public static String newToken() {
+        return PREFIX + randomSecret();
+    }
+
+    /** A stream ticket: its own prefix, so it is never mistaken for a token. */
+    public static String newTicket() {
+        return TICKET_PREFIX + randomSecret();
+    }
+
+    /** Whether a presented string could be a token this service issued: anything else needs no lookup. */
+    public static boolean looksLikeToken(String presented) {
+        return hasShape(presented, PREFIX);
+    }
+
+    public static boolean looksLikeTicket(String presented) {
+        return hasShape(presented, TICKET_PREFIX);
+    }
+
+    private static boolean hasShape(String presented, String prefix) {
+        return presented.startsWith(prefix) && SECRET.matcher(presented).region(prefix.length(), presented.length())
+                .matches();
+    }
+
+    private static String randomSecret() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public static byte[] sha256(String token) {

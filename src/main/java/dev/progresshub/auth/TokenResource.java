@@ -14,16 +14,28 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class TokenResource {
 
     private final TokenService tokens;
+    private final StreamTickets tickets;
     private final CurrentCaller caller;
 
-    TokenResource(TokenService tokens, CurrentCaller caller) {
+    TokenResource(TokenService tokens, StreamTickets tickets, CurrentCaller caller) {
         this.tokens = tokens;
+        this.tickets = tickets;
         this.caller = caller;
+    }
+
+    /** A single-use ticket, valid 60 s, that opens one stream with this token's rights ({@code ?ticket=}). */
+    @POST
+    @Path("/stream-tickets")
+    @RequiresScope(value = Scope.READ, shareLinks = true)
+    public Response streamTicket() {
+        return Response.status(Response.Status.CREATED).entity(tickets.issue(caller.get())).build();
     }
 
     @POST
@@ -52,13 +64,16 @@ public class TokenResource {
     /** Who this token is: lets a dashboard decide which controls to show. */
     @GET
     @Path("/me")
-    @RequiresScope(Scope.READ)
+    @RequiresScope(value = Scope.READ, shareLinks = true)
     public MeView me() {
         Caller me = caller.get();
         return new MeView(me.tokenId(), me.name(), me.project(),
-                Arrays.stream(Scope.values()).filter(me::has).map(Scope::wire).toList(), me.isAdmin());
+                Arrays.stream(Scope.values()).filter(me::has).map(Scope::wire).toList(), me.isAdmin(), me.jobId());
     }
 
-    public record MeView(String tokenId, String name, String project, List<String> scopes, boolean admin) {
+    /** {@code job} is set for a share link: the one job it reads. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MeView(String tokenId, String name, String project, List<String> scopes, boolean admin,
+            String job) {
     }
 }

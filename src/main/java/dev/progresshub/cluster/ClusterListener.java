@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.postgresql.PGNotification;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.auth.TokenRevoked;
 import dev.progresshub.auth.TokenService;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobEventEntity;
@@ -52,15 +54,17 @@ public class ClusterListener {
     private final TokenService tokens;
     private final Event<JobChanged> changes;
     private final Event<ClusterResync> resyncs;
+    private final Event<TokenRevoked> revocations;
     private final ObjectMapper mapper;
     private final AtomicLong lastSeenEventId = new AtomicLong();
     private volatile boolean running;
     private volatile boolean connected;
+    private Instant deafSince = Instant.now();
     private Thread thread;
 
     ClusterListener(AgroalDataSource dataSource, ClusterNotifier notifier, JobLoader loader,
             JobEventRepository events, TokenService tokens, Event<JobChanged> changes,
-            Event<ClusterResync> resyncs, ObjectMapper mapper) {
+            Event<ClusterResync> resyncs, Event<TokenRevoked> revocations, ObjectMapper mapper) {
         this.dataSource = dataSource;
         this.notifier = notifier;
         this.loader = loader;
@@ -68,6 +72,7 @@ public class ClusterListener {
         this.tokens = tokens;
         this.changes = changes;
         this.resyncs = resyncs;
+        this.revocations = revocations;
         this.mapper = mapper;
     }
 
@@ -115,6 +120,9 @@ public class ClusterListener {
                             backoff.toMillis());
                 }
             } finally {
+                if (connected) {
+                    deafSince = Instant.now();
+                }
                 connected = false;
             }
             sleep(backoff);
@@ -148,7 +156,7 @@ public class ClusterListener {
             }
             if (message.kind() == ClusterMessage.Kind.TOKEN_REVOKED) {
                 // our own too: a lookup racing the revoking transaction may have cached the token again
-                tokens.evict(message.tokenId());
+                revocations.fire(new TokenRevoked(message.tokenId()));
             } else if (!notifier.instanceId().equals(message.origin())) {
                 collect(message, jobRanges);
             }
@@ -171,6 +179,8 @@ public class ClusterListener {
     /** Notifications sent while disconnected are lost: replay the timeline since the last known event. */
     private void catchUp() {
         tokens.evictAll();
+        // what revoked tokens hold open here must still end (a second's margin for clock skew between instances)
+        tokens.revokedSince(deafSince.minusSeconds(1)).forEach(id -> revocations.fire(new TokenRevoked(id)));
         resyncs.fire(new ClusterResync());
         long after = lastSeenEventId.get();
         List<JobEventEntity> missed = QuarkusTransaction.requiringNew().call(() -> events.after(null, Set.of(), after, CATCH_UP_LIMIT));

@@ -9,10 +9,12 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import dev.progresshub.auth.TokenRevocation;
 import dev.progresshub.cluster.ClusterMessage.Kind;
 import dev.progresshub.config.JsonText;
 import dev.progresshub.jobs.JobChanged;
@@ -67,9 +69,10 @@ public class ClusterNotifier {
                 change.key().id(), change.version(), after, last, null)));
     }
 
-    public void tokenRevoked(String tokenId) {
+    /** Inside the revoking transaction, so the others hear of it only once it is committed. */
+    void tokenRevoked(@Observes(during = TransactionPhase.IN_PROGRESS) TokenRevocation revocation) {
         send(List.of(json.of(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null,
-                tokenId))));
+                revocation.tokenId()))));
     }
 
     /** This transaction's job messages, sent together right before it commits. */

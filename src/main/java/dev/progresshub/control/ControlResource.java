@@ -13,6 +13,7 @@ import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
 import dev.progresshub.domain.ControlAction;
 import dev.progresshub.domain.JobSnapshot;
+import dev.progresshub.ingest.IngestService;
 import dev.progresshub.jobs.JobKey;
 
 @Path("/api/jobs")
@@ -53,6 +54,7 @@ public class ControlResource {
     }
 
     private JobKey key(String project, String id) {
+        IngestService.validateJobId(id);
         return new JobKey(caller.get().projectFor(project), id);
     }
 }

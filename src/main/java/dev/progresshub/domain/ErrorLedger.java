@@ -9,6 +9,8 @@ import java.util.Map;
 /** Every error a job reported: a total, a count per class and the most recent ones (newest last). */
 class ErrorLedger {
     static final int MAX_RECENT = 20;
+    /** Where the classes past the job's bound are counted. */
+    static final String OTHER = "other";
 
     long count;
     Map<String, Long> byClass = new LinkedHashMap<>();
@@ -17,9 +19,10 @@ class ErrorLedger {
     ErrorLedger() {
     }
 
-    void record(String errorClass, String item, String error, Instant at) {
+    void record(String errorClass, String item, String error, Instant at, int maxClasses) {
         count++;
-        byClass.merge(errorClass, 1L, Long::sum);
+        String counted = byClass.containsKey(errorClass) || byClass.size() < maxClasses ? errorClass : OTHER;
+        byClass.merge(counted, 1L, Long::sum);
         recent.add(new Entry(item, error, at));
         if (recent.size() > MAX_RECENT) {
             recent.remove(0);

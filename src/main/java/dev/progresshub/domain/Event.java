@@ -3,6 +3,7 @@ package dev.progresshub.domain;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +15,12 @@ public record Event(EventType type, String stage, String item, String worker, Lo
                     Long current, Long total, String phase, String message, String details, String currentItem,
                     String error, String errorClass, String status, Long completed, Long failed,
                     String batchInfo, Map<String, Long> itemsByType, String lastProcessedId,
-                    Map<String, Object> resumeState, String level, Object data) {
+                    Map<String, Object> resumeState, String level, Object data, List<String> ignoredFields) {
+
+    /** Every field an event may carry on the wire (CONTRACT section 3), for spotting a misspelled one. */
+    public static final List<String> FIELDS = List.of("type", "stage", "item", "worker", "seq", "at", "current",
+            "total", "phase", "message", "details", "currentItem", "error", "errorClass", "status", "completed",
+            "failed", "batchInfo", "itemsByType", "lastProcessedId", "resumeState", "level", "data");
 
     public Event {
         if (type == null) {
@@ -25,15 +31,26 @@ public record Event(EventType type, String stage, String item, String worker, Lo
         worker = trim(worker);
         itemsByType = readOnlyCopy(itemsByType);
         resumeState = readOnlyCopy(resumeState);
+        ignoredFields = ignoredFields == null ? List.of() : List.copyOf(ignoredFields);
     }
 
     public static Builder builder(EventType type) {
         return new Builder(type);
     }
 
-    /** Field rules of CONTRACT section 3; throws InvalidEventException listing every bad field. */
-    public void validate() {
-        EventValidator.validate(this);
+    /**
+     * Field rules of CONTRACT section 3 and the bounds of section 8 ({@code now} bounds {@code at}); throws
+     * InvalidEventException listing every bad field.
+     */
+    public void validate(DomainLimits limits, Instant now) {
+        EventValidator.validate(this, limits, now);
+    }
+
+    /** Fields the sender used that no event has (ignored), each with the known field it probably meant. */
+    public List<Warning> warnings() {
+        return ignoredFields.stream()
+                .map(field -> new Warning(field, "unknown field, ignored" + Closest.hint(field, FIELDS)))
+                .toList();
     }
 
     private static String trim(String s) {
@@ -70,6 +87,7 @@ public record Event(EventType type, String stage, String item, String worker, Lo
         private Map<String, Object> resumeState;
         private String level;
         private Object data;
+        private List<String> ignoredFields;
 
         private Builder(EventType type) {
             this.type = type;
@@ -97,11 +115,12 @@ public record Event(EventType type, String stage, String item, String worker, Lo
         public Builder resumeState(Map<String, Object> resumeState) { this.resumeState = resumeState; return this; }
         public Builder level(String level) { this.level = level; return this; }
         public Builder data(Object data) { this.data = data; return this; }
+        public Builder ignoredFields(List<String> ignoredFields) { this.ignoredFields = ignoredFields; return this; }
 
         public Event build() {
             return new Event(type, stage, item, worker, seq, at, current, total, phase, message, details,
                     currentItem, error, errorClass, status, completed, failed, batchInfo, itemsByType,
-                    lastProcessedId, resumeState, level, data);
+                    lastProcessedId, resumeState, level, data, ignoredFields);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.progresshub.domain;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,7 +63,20 @@ public enum EventType {
         }
         return fromWire(wire)
                 .filter(EventType::acceptedFromIngest)
-                .orElseThrow(() -> new InvalidEventException("type", "unknown event type '" + wire + "'"));
+                .orElseThrow(() -> new InvalidEventException("type", "unknown event type '" + wire + "'"
+                        + Closest.hint(wire, ingestNames()) + "; valid types: " + String.join(", ", ingestNames())));
+    }
+
+    /** Every wire name ingest accepts, aliases included, in vocabulary order. */
+    public static List<String> ingestNames() {
+        List<String> names = new ArrayList<>();
+        for (EventType type : values()) {
+            if (type.acceptedFromIngest()) {
+                names.add(type.wire);
+            }
+        }
+        names.addAll(ALIASES.keySet().stream().sorted().toList());
+        return names;
     }
 
     /** Any type including the service ones, for reading the timeline back; aliases are never stored. */

@@ -27,6 +27,8 @@ public final class JobState {
     private String lastProcessedId;
     private Map<String, Object> resumeState = new LinkedHashMap<>();
     private Map<String, String> labels = new LinkedHashMap<>();
+    /** Stages were named at creation: a stage reported under another name is probably a typo. */
+    private boolean stagesDeclared;
     private long heartbeatSeconds;
     private Instant createdAt;
     private Instant startedAt;
@@ -41,23 +43,26 @@ public final class JobState {
     private JobState() {
     }
 
-    /** A PENDING job at version 1; bad numbers or stage names throw InvalidEventException (fields as sent). */
+    /**
+     * A PENDING job at version 1. Every path that creates a job comes here, so one rule set applies: a bad
+     * name, number, label or stage throws InvalidEventException (fields as sent).
+     */
     public static JobState create(String project, String id, String name, String operation, Long total,
                                   List<StageSpec> stages, Map<String, String> labels, long heartbeatSeconds,
-                                  Instant now) {
+                                  Instant now, DomainLimits limits) {
         List<StageSpec> stageSpecs = stages == null ? List.of() : stages;
-        NewJobValidator.validate(total, stageSpecs, heartbeatSeconds);
+        Map<String, String> labelMap = labels == null ? Map.of() : labels;
+        checkNew(name, operation, total, stageSpecs, labelMap, heartbeatSeconds, limits);
         JobState job = new JobState();
         job.project = Objects.requireNonNull(project, "project");
         job.id = Objects.requireNonNull(id, "id");
-        job.name = name;
-        job.operation = operation;
+        job.name = name.strip();
+        job.operation = operation == null ? null : operation.strip();
         job.status = JobStatus.PENDING;
         job.progress.total = total;
         stageSpecs.forEach(spec -> job.stages.add(new StageState(spec.name().trim(), StageStatus.PENDING, spec.total())));
-        if (labels != null) {
-            job.labels.putAll(labels);
-        }
+        job.stagesDeclared = !stageSpecs.isEmpty();
+        job.labels.putAll(labelMap);
         job.heartbeatSeconds = heartbeatSeconds;
         job.createdAt = Objects.requireNonNull(now, "now");
         job.updatedAt = now;
@@ -65,25 +70,36 @@ public final class JobState {
         return job;
     }
 
+    /** The rules of {@link #create}, for checking a request before deciding whether it creates a job. */
+    public static void checkNew(String name, String operation, Long total, List<StageSpec> stages,
+                                Map<String, String> labels, long heartbeatSeconds, DomainLimits limits) {
+        NewJobValidator.validate(name, operation, total, stages == null ? List.of() : stages,
+                labels == null ? Map.of() : labels, heartbeatSeconds, limits);
+    }
+
     /**
      * Applies one ingested event. Order: service-only types are refused (a service bug), the event is
      * validated (so nothing, not even the seq ledger, sees a malformed event), a seen worker+seq is a
-     * DUPLICATE, and only then a terminal job refuses - so a retried terminal event is a DUPLICATE, not a 409.
+     * DUPLICATE, and only then a terminal job or a bound of the job's size refuses - so a retried terminal
+     * event is a DUPLICATE, not a 409. Every refusal comes before the first change. What looks like a mistake
+     * but is applied anyway goes to {@code warnings}.
      */
-    public Applied apply(Event e, Instant now) {
+    public Applied apply(Event e, Instant now, DomainLimits limits, Consumer<Warning> warnings) {
         if (!e.type().acceptedFromIngest()) {
             throw new IllegalArgumentException(e.type().wire() + " is written by the service, never applied");
         }
-        e.validate();
+        e.validate(limits, now);
+        e.warnings().forEach(warnings);
         if (workerSequences.alreadySeen(e.worker(), e.seq())) {
             return Applied.DUPLICATE;
         }
         if (status.isTerminal()) {
             throw new TerminalJobException(id, status);
         }
+        checkSizeBounds(e, limits);
         // Late: older than what this worker already reported. Its counts still count; it replaces nothing.
         boolean late = workerSequences.isLate(e.worker(), e.seq());
-        workerSequences.record(e.worker(), e.seq());
+        workerSequences.record(e.worker(), e.seq(), limits.workersPerJob());
         version++;
         heartbeatAt = now;
         if (e.type() == EventType.HEARTBEAT) {
@@ -91,7 +107,10 @@ public final class JobState {
         } else {
             updatedAt = now;
             wakeUp(e.type(), now);
-            change(e, late, now);
+            warnIfUndeclaredStage(e, warnings);
+            change(e, late, now, limits);
+            stages.forEach(StageState::settleIfCompleted);
+            warnIfCurrentAboveTotal(e, warnings);
             sampleRates(now);
         }
         return Applied.APPLIED;
@@ -146,12 +165,21 @@ public final class JobState {
         JobSnapshot.Progress progressView = new JobSnapshot.Progress(progress.current, progress.total,
                 progress.failed, Snapshots.percent(throughput.handled(), throughput.total()), progress.phase,
                 progress.message, progress.details, progress.currentItem);
+        boolean expectsProgress = status == JobStatus.RUNNING || status == JobStatus.PENDING;
         return new JobSnapshot(id, project, name, operation, status.wire(),
                 requestedState == null ? null : requestedState.wire(), progressView,
-                stages.stream().map(StageState::view).toList(), Snapshots.copy(itemsByType), errors.view(),
-                lastProcessedId, Snapshots.copy(resumeState), Snapshots.copy(labels), rate.ratePerSecond(),
-                etaSeconds(throughput), createdAt, startedAt, updatedAt, finishedAt, heartbeatAt, lastEventId,
-                version);
+                stages.stream().map(stage -> stage.view(rateAsOf(), expectsProgress)).toList(),
+                Snapshots.copy(itemsByType), errors.view(), lastProcessedId, Snapshots.copy(resumeState),
+                Snapshots.copy(labels), rate.ratePerSecond(rateAsOf()), etaSeconds(throughput), createdAt,
+                startedAt, updatedAt, finishedAt, heartbeatAt, lastEventId, version);
+    }
+
+    /**
+     * Rates are measured up to the last sign of life, so a job that keeps reporting without progress sees
+     * its rate fall instead of showing a stale ETA; a finished job keeps the rate it ran at.
+     */
+    private Instant rateAsOf() {
+        return status.isTerminal() ? null : heartbeatAt;
     }
 
     public String project() { return project; }
@@ -171,6 +199,39 @@ public final class JobState {
 
     // --- apply ---------------------------------------------------------------------------------------------
 
+    /** A new stage or item type past the job's bound is refused (400) before anything changes. */
+    private void checkSizeBounds(Event e, DomainLimits limits) {
+        if (e.stage() != null && findStage(e.stage()) == null && stages.size() >= limits.stagesPerJob()) {
+            throw new InvalidEventException("stage", "is new, but a job has " + DomainLimits.atMost(
+                    limits.stagesPerJob(), "stages", "stages-per-job"));
+        }
+        if (e.type() == EventType.ITEMS_DISCOVERED) {
+            long newTypes = e.itemsByType().keySet().stream().filter(type -> !itemsByType.containsKey(type)).count();
+            if (itemsByType.size() + newTypes > limits.itemTypesPerJob()) {
+                throw new InvalidEventException("itemsByType", "adds " + newTypes + " item types to the job's "
+                        + itemsByType.size() + ", but a job has " + DomainLimits.atMost(limits.itemTypesPerJob(),
+                        "item types", "item-types-per-job"));
+            }
+        }
+    }
+
+    private void warnIfUndeclaredStage(Event e, Consumer<Warning> warnings) {
+        if (stagesDeclared && e.stage() != null && findStage(e.stage()) == null) {
+            List<String> declared = stages.stream().map(stage -> stage.name).toList();
+            warnings.accept(new Warning("stage", "stage '" + e.stage() + "' was not declared when the job was "
+                    + "created; created it" + Closest.hint(e.stage(), declared)));
+        }
+    }
+
+    private void warnIfCurrentAboveTotal(Event e, Consumer<Warning> warnings) {
+        boolean reportsProgress = e.type() == EventType.JOB_PROGRESS || e.type() == EventType.JOB_START;
+        if (reportsProgress && (e.current() != null || e.total() != null) && progress.total != null
+                && progress.current > progress.total) {
+            warnings.accept(new Warning(e.current() != null ? "current" : "total", "current " + progress.current
+                    + " is above total " + progress.total + "; the percent stays at 100"));
+        }
+    }
+
     /** Any report proves a STALLED worker alive; only work starts a PENDING job. */
     private void wakeUp(EventType type, Instant now) {
         if (status == JobStatus.STALLED || (status == JobStatus.PENDING && type.isWork())) {
@@ -186,18 +247,18 @@ public final class JobState {
         }
     }
 
-    private void change(Event e, boolean late, Instant now) {
+    private void change(Event e, boolean late, Instant now, DomainLimits limits) {
         switch (e.type()) {
             case JOB_START -> startJob(e, late, now);
             case JOB_PROGRESS -> reportProgress(e, late);
             case JOB_COMPLETE -> completeJob(e, late, now);
-            case JOB_FAIL -> failJob(e, late, now);
+            case JOB_FAIL -> failJob(e, late, now, limits);
             case JOB_PAUSE -> confirmPause(e, late);
             case JOB_RESUME -> confirmResume(e, late, now);
             case JOB_CANCEL -> cancelJob(e, late, now);
             case STAGE_START -> startStage(e, late, now);
             case ITEM_COMPLETE -> completeItem(e, now);
-            case ITEM_FAIL -> failItem(e, now);
+            case ITEM_FAIL -> failItem(e, now, limits);
             case STAGE_PROGRESS -> reportStageProgress(e, late, now);
             case STAGE_COMPLETE -> closeStage(e, StageStatus.COMPLETED, now);
             case STAGE_FAIL -> closeStage(e, StageStatus.FAILED, now);
@@ -240,10 +301,10 @@ public final class JobState {
     }
 
     /** The error also lands in the ledger (class "job" unless given) and, without a message, in progress.message. */
-    private void failJob(Event e, boolean late, Instant now) {
+    private void failJob(Event e, boolean late, Instant now, DomainLimits limits) {
         if (e.error() != null) {
             errors.record(Objects.requireNonNullElse(e.errorClass(), "job"), e.item(), e.error(),
-                    Objects.requireNonNullElse(e.at(), now));
+                    Objects.requireNonNullElse(e.at(), now), limits.errorClassesPerJob());
         }
         if (!late) {
             replaceIfPresent(e.message() != null ? e.message() : e.error(), text -> progress.message = text);
@@ -297,14 +358,19 @@ public final class JobState {
         }
     }
 
-    private void failItem(Event e, Instant now) {
-        if (e.stage() == null) {
-            progress.failed++;
-        } else {
+    /**
+     * A failed item counts on its stage and always on the job's {@code progress.failed}: a failure is a fact
+     * about the job, as in its error ledger, and no worker reports a failed total at job level that it could
+     * double. Completed items stay on their stage: {@code current} is also set directly by job_progress, so
+     * adding stage items to it would count them twice.
+     */
+    private void failItem(Event e, Instant now, DomainLimits limits) {
+        progress.failed++;
+        if (e.stage() != null) {
             workingStage(e.stage(), now).failed++;
         }
         errors.record(Objects.requireNonNullElse(e.errorClass(), "error"), e.item(), e.error(),
-                Objects.requireNonNullElse(e.at(), now));
+                Objects.requireNonNullElse(e.at(), now), limits.errorClassesPerJob());
     }
 
     private void reportStageProgress(Event e, boolean late, Instant now) {
@@ -366,14 +432,21 @@ public final class JobState {
 
     /** The named stage, appended PENDING when unknown. */
     private StageState stageNamed(String stageName) {
+        StageState stage = findStage(stageName);
+        if (stage == null) {
+            stage = new StageState(stageName, StageStatus.PENDING, null);
+            stages.add(stage);
+        }
+        return stage;
+    }
+
+    private StageState findStage(String stageName) {
         for (StageState stage : stages) {
             if (stage.name.equals(stageName)) {
                 return stage;
             }
         }
-        StageState stage = new StageState(stageName, StageStatus.PENDING, null);
-        stages.add(stage);
-        return stage;
+        return null;
     }
 
     /** The stage that work was reported for: started if it was PENDING (or unknown), closed ones stay closed. */
@@ -425,27 +498,26 @@ public final class JobState {
 
     /**
      * What the job's percent, rate and ETA count: its own counters when it has a total; else the summed stages
-     * when any stage has a total (handled over all stages, total over the stages that have one); else its own
-     * counters, or the summed stages when it has none of its own.
+     * when it has stages and every one has a total; else no total (percent null: a part of the work is of
+     * unknown size, so any percent would be invented), counting whichever of the two handled more.
      */
     private Throughput throughput() {
         long stagesHandled = stages.stream().mapToLong(StageState::handled).sum();
         if (progress.total != null && progress.total > 0) {
             return new Throughput(progress.handled(), progress.total);
         }
-        List<Long> stageTotals = stages.stream().map(stage -> stage.total).filter(Objects::nonNull).toList();
-        if (!stageTotals.isEmpty()) {
-            return new Throughput(stagesHandled, stageTotals.stream().mapToLong(Long::longValue).sum());
+        if (!stages.isEmpty() && stages.stream().allMatch(stage -> stage.total != null)) {
+            return new Throughput(stagesHandled, stages.stream().mapToLong(stage -> stage.total).sum());
         }
-        return new Throughput(progress.handled() > 0 ? progress.handled() : stagesHandled, null);
+        return new Throughput(Math.max(progress.handled(), stagesHandled), null);
     }
 
-    /** A completed job needs no more time; a failed or cancelled one will never finish. */
+    /** Only a job that is expected to move has an ETA: none when paused, stalled or finished. */
     private Long etaSeconds(Throughput throughput) {
         return switch (status) {
-            case COMPLETED -> 0L;
-            case FAILED, CANCELLED -> null;
-            default -> Snapshots.eta(throughput.handled(), throughput.total(), rate.exactRate());
+            case RUNNING, PENDING -> Snapshots.eta(throughput.handled(), throughput.total(),
+                    rate.exactRate(rateAsOf()));
+            default -> null;
         };
     }
 

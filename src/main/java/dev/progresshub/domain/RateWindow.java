@@ -38,19 +38,30 @@ class RateWindow {
     }
 
     /** Null with fewer than two samples or no elapsed time; rounded to two decimals. */
-    Double ratePerSecond() {
-        Double rate = exactRate();
+    Double ratePerSecond(Instant asOf) {
+        Double rate = exactRate(asOf);
         return rate == null ? null : Snapshots.round(rate, 2);
     }
 
-    /** Unrounded, so the ETA of a slow job is not lost to rounding the rate to 0.00. */
-    Double exactRate() {
+    /**
+     * Unrounded, so the ETA of a slow job is not lost to rounding the rate to 0.00. Measured over the window
+     * ending at {@code asOf} (null: at the newest sample): time without progress lowers the rate.
+     */
+    Double exactRate(Instant asOf) {
         if (samples.size() < 2) {
             return null;
         }
-        Sample baseline = samples.get(0);
         Sample newest = samples.get(samples.size() - 1);
-        double seconds = Duration.between(baseline.at, newest.at).toMillis() / 1000.0;
+        Instant end = asOf == null || asOf.isBefore(newest.at) ? newest.at : asOf;
+        Instant windowStart = end.minus(WINDOW);
+        Sample baseline = samples.get(0);
+        for (Sample sample : samples) {
+            if (sample.at.isAfter(windowStart)) {
+                break;
+            }
+            baseline = sample;
+        }
+        double seconds = Duration.between(baseline.at, end).toMillis() / 1000.0;
         return seconds <= 0 ? null : (newest.handled - baseline.handled) / seconds;
     }
 

@@ -49,25 +49,30 @@ class StageState {
         finishedAt = now;
     }
 
-    JobSnapshot.StageView view() {
-        return new JobSnapshot.StageView(name, status.wire(), total, completed, failed,
-                Snapshots.percent(handled(), total), batchInfoOrDerived(), rate.ratePerSecond(), etaSeconds(),
-                startedAt, finishedAt);
+    /**
+     * A completed stage handled all there was: its total becomes what it handled (late items raise it), so it
+     * reads 100 % and "n/n total (0 remaining)" rather than a half-done bar on a finished stage.
+     */
+    void settleIfCompleted() {
+        if (status == StageStatus.COMPLETED) {
+            total = handled();
+        }
     }
 
-    /** A completed stage needs no more time; a failed one will never finish, so it has no ETA. */
-    private Long etaSeconds() {
-        return switch (status) {
-            case COMPLETED -> 0L;
-            case FAILED -> null;
-            default -> Snapshots.eta(handled(), total, rate.exactRate());
-        };
+    /** {@code jobExpectsProgress}: the job is running or pending; otherwise no stage has an ETA. */
+    JobSnapshot.StageView view(Instant rateAsOf, boolean jobExpectsProgress) {
+        boolean open = status.isOpen();
+        Double percent = status == StageStatus.COMPLETED ? Double.valueOf(100.0) : Snapshots.percent(handled(), total);
+        Long eta = open && jobExpectsProgress ? Snapshots.eta(handled(), total, rate.exactRate(rateAsOf)) : null;
+        return new JobSnapshot.StageView(name, status.wire(), total, completed, failed, percent,
+                batchInfoOrDerived(), rate.ratePerSecond(open ? rateAsOf : null), eta, startedAt, finishedAt);
     }
 
+    /** Failed items are handled too: "26/100 total (74 remaining)" with 25 completed and 1 failed. */
     private String batchInfoOrDerived() {
         if (batchInfo != null || total == null) {
             return batchInfo;
         }
-        return completed + "/" + total + " total (" + Math.max(0, total - completed) + " remaining)";
+        return handled() + "/" + total + " total (" + Math.max(0, total - handled()) + " remaining)";
     }
 }

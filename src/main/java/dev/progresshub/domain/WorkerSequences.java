@@ -1,5 +1,6 @@
 package dev.progresshub.domain;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,9 +20,24 @@ class WorkerSequences {
         return tracked(worker, seq) && byWorker.containsKey(worker) && seq < byWorker.get(worker).highest;
     }
 
-    void record(String worker, Long seq) {
-        if (tracked(worker, seq)) {
-            byWorker.computeIfAbsent(worker, unused -> new SeqLedger()).add(seq);
+    /**
+     * Keeps at most {@code maxWorkers} ledgers, most recently reporting last: past the bound the worker idle
+     * longest is forgotten (a retry of its old events would then count again, a trade for bounded memory).
+     */
+    void record(String worker, Long seq, int maxWorkers) {
+        if (!tracked(worker, seq)) {
+            return;
+        }
+        SeqLedger ledger = byWorker.remove(worker);
+        if (ledger == null) {
+            ledger = new SeqLedger();
+        }
+        ledger.add(seq);
+        byWorker.put(worker, ledger);
+        Iterator<String> oldest = byWorker.keySet().iterator();
+        while (byWorker.size() > maxWorkers) {
+            oldest.next();
+            oldest.remove();
         }
     }
 

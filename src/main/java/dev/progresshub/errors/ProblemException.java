@@ -50,6 +50,11 @@ public class ProblemException extends RuntimeException {
                 Map.of("WWW-Authenticate", "Bearer realm=\"progress-hub\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
     }
 
+    public static ProblemException forbiddenToShareLinks() {
+        return new ProblemException(Problem.of(403, "forbidden", "Forbidden",
+                "a share link only reads its own job: its snapshot, events and stream"), Map.of());
+    }
+
     public static ProblemException notFound(String detail) {
         return new ProblemException(Problem.of(404, "not-found", "Not found", detail), Map.of());
     }
@@ -74,9 +79,43 @@ public class ProblemException extends RuntimeException {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
-    public static ProblemException rateLimited(long retryAfterSeconds) {
+    /** The crawler payload's {@code updateId} stands in for an Idempotency-Key; its reuse is named as such. */
+    public static ProblemException updateIdReused(String updateId) {
+        return new ProblemException(Problem.of(422, "update-id-reused", "updateId reused",
+                "updateId '" + updateId + "' was already used with a different report; send a new updateId for "
+                        + "each report (a retry of the same report may reuse it)"), Map.of());
+    }
+
+    /** 429 for a per-token limit; the detail names the setting ({@code progress-hub.limits.<limit>}). */
+    public static ProblemException rateLimited(String limit, long retryAfterSeconds) {
+        return rateLimited(limit, retryAfterSeconds, "this token's request rate is over its limit");
+    }
+
+    public static ProblemException rateLimited(String limit, long retryAfterSeconds, String reason) {
         return new ProblemException(Problem.of(429, "rate-limited", "Too many requests",
-                "this token's request rate is over its limit; retry after " + retryAfterSeconds + " s"),
+                reason + " (progress-hub.limits." + limit + "); retry after " + retryAfterSeconds + " s"),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /** A limit that ended or refused a request; {@code limit} is its setting under progress-hub.limits. */
+    public static ProblemException limitReached(int status, String limit, String detail) {
+        return new ProblemException(Problem.of(status, "limit-" + limit, "Limit reached",
+                detail + " (progress-hub.limits." + limit + ")"), Map.of());
+    }
+
+    /** The token holds progress-hub.limits.streams-per-token open streams already. */
+    public static ProblemException tooManyStreams(int limit, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(429, "streams-per-token", "Too many streams",
+                "this token has " + limit + " streams open (progress-hub.limits.streams-per-token); close one or retry after "
+                        + retryAfterSeconds + " s"),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /** This instance serves progress-hub.limits.streams-per-instance streams already. */
+    public static ProblemException instanceFullOfStreams(int limit, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(503, "streams-per-instance", "Too many streams on this instance",
+                "this instance serves " + limit + " streams (progress-hub.limits.streams-per-instance); retry after "
+                        + retryAfterSeconds + " s"),
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 }

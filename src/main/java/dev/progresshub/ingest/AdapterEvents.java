@@ -1,9 +1,11 @@
 package dev.progresshub.ingest;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.InvalidEventException;
 
@@ -17,11 +19,12 @@ public final class AdapterEvents {
     private AdapterEvents() {
     }
 
-    public static List<Event> validated(List<Event> events, Map<String, String> payloadFields) {
+    public static List<Event> validated(List<Event> events, Map<String, String> payloadFields, DomainLimits limits,
+            Instant now) {
         List<InvalidEventException.FieldError> errors = new ArrayList<>();
         for (Event event : events) {
             try {
-                event.validate();
+                event.validate(limits, now);
             } catch (InvalidEventException e) {
                 e.errors().forEach(error -> errors.add(new InvalidEventException.FieldError(
                         payloadFields.getOrDefault(error.field(), error.field()), error.message())));

@@ -1,5 +1,10 @@
 package dev.progresshub.ingest;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.InvalidEventException;
@@ -20,11 +26,13 @@ import dev.progresshub.errors.ProblemException;
 public final class EventReader {
 
     private final ObjectMapper mapper;
-    private final int maxDataBytes;
+    private final DomainLimits limits;
+    private final Clock clock;
 
-    public EventReader(ObjectMapper mapper, int maxDataBytes) {
+    public EventReader(ObjectMapper mapper, DomainLimits limits, Clock clock) {
         this.mapper = mapper;
-        this.maxDataBytes = maxDataBytes;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     /**
@@ -32,7 +40,19 @@ public final class EventReader {
      * {@link ProblemException} for a wrong JSON type and {@link InvalidEventException} for a broken rule.
      */
     public Event read(JsonNode node, String path) {
-        return toEvent(convert(node, EventInput.class, path), path);
+        EventInput input = convert(node, EventInput.class, path);
+        List<String> ignored = new ArrayList<>();
+        node.fieldNames().forEachRemaining(field -> {
+            if (!Event.FIELDS.contains(field)) {
+                ignored.add(field);
+            }
+        });
+        return toEvent(input, ignored, path);
+    }
+
+    /** The field rules and bounds, for events an adapter built itself. */
+    public void validate(Event event) {
+        event.validate(limits, clock.instant());
     }
 
     <T> T convert(JsonNode node, Class<T> type, String path) {
@@ -46,13 +66,33 @@ public final class EventReader {
             String field = e.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            throw ProblemException.invalid(path + field, "has the wrong type");
+            throw ProblemException.invalid(path + field, "expected " + expected(e.getTargetType()));
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("the body could not be read" + JsonBodies.location(e));
         }
     }
 
-    private Event toEvent(EventInput input, String path) {
+    /** What a wrong-typed field should have been, in JSON words. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "another JSON type";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "a string";
+        }
+        if (Instant.class.equals(type)) {
+            return "an ISO-8601 UTC time such as 2026-11-23T10:00:00Z";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private Event toEvent(EventInput input, List<String> ignoredFields, String path) {
         try {
             if (input.type() == null) {
                 throw new InvalidEventException("type", "required");
@@ -64,9 +104,9 @@ public final class EventReader {
                     .errorClass(input.errorClass()).status(input.status()).completed(input.completed())
                     .failed(input.failed()).batchInfo(input.batchInfo()).itemsByType(input.itemsByType())
                     .lastProcessedId(input.lastProcessedId()).resumeState(input.resumeState()).level(input.level())
-                    .data(data(input.data()))
+                    .data(data(input.data())).ignoredFields(ignoredFields)
                     .build();
-            event.validate();
+            event.validate(limits, clock.instant());
             return event;
         } catch (InvalidEventException e) {
             throw new InvalidEventException(e.errors().stream()
@@ -75,15 +115,12 @@ public final class EventReader {
         }
     }
 
-    /** Free-form data stays JSON-shaped (maps, lists, values) and within its size limit. */
+    /** Free-form data stays JSON-shaped (maps, lists, values); the domain bounds its size. */
     private Object data(JsonNode data) {
         if (data == null || data.isNull()) {
             return null;
         }
         try {
-            if (mapper.writeValueAsBytes(data).length > maxDataBytes) {
-                throw new InvalidEventException("data", "at most " + maxDataBytes + " bytes of JSON");
-            }
             return mapper.treeToValue(data, Object.class);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("data", "not JSON");

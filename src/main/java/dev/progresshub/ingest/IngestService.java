@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.HexFormat;
@@ -21,6 +22,8 @@ import dev.progresshub.config.JsonText;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.Applied;
+import dev.progresshub.domain.DomainLimits;
+import dev.progresshub.domain.Warning;
 import dev.progresshub.domain.JobState;
 import dev.progresshub.domain.StageSpec;
 import dev.progresshub.errors.ProblemException;
@@ -37,16 +40,17 @@ public class IngestService {
 
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
     public static final long DEFAULT_HEARTBEAT_SECONDS = 300;
-    private static final int MAX_LABELS = 32;
 
     private final IngestCommitter committer;
     private final JsonText json;
+    private final DomainLimits limits;
     private final Counter acceptedEvents;
     private final Counter duplicateEvents;
 
-    IngestService(IngestCommitter committer, JsonText json, MeterRegistry registry) {
+    IngestService(IngestCommitter committer, JsonText json, DomainLimits limits, MeterRegistry registry) {
         this.committer = committer;
         this.json = json;
+        this.limits = limits;
         this.acceptedEvents = registry.counter("progresshub.ingest.events", "outcome", "accepted");
         this.duplicateEvents = registry.counter("progresshub.ingest.events", "outcome", "duplicate");
     }
@@ -86,10 +90,12 @@ public class IngestService {
 
     /** {@code POST /api/jobs}: 201 when this request created the job, 200 when it already existed. */
     public CompletionStage<IngestAnswer> createJob(Request request, String project, CreateJobRequest body) {
-        validate(body);
         if (body.id() != null) {
             validateJobId(body.id());
         }
+        // the rules JobState.create applies, checked before the id is looked up: a bad body is a 400 even
+        // when the job exists
+        NewJob.of(body).check(limits);
         JobKey key = new JobKey(project, body.id() == null ? UUID.randomUUID().toString() : body.id());
         return committer.submit(new CreateJob(request, key, body));
     }
@@ -116,9 +122,25 @@ public class IngestService {
      * copy of the rules and of the answer.
      */
     public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now) {
+        return applyEvents(job, events, now, false);
+    }
+
+    /**
+     * As {@link #applyEvents(JobInGroup, List, Instant)}; {@code created} says these events created the job,
+     * which the receipt warns about unless they begin with job_start.
+     */
+    public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now, boolean created) {
+        List<Warning> warnings = new ArrayList<>();
+        if (created && !events.isEmpty() && events.getFirst().type() != EventType.JOB_START) {
+            warnings.add(new Warning("id", "no job '" + job.key().id() + "' existed, so these events created it; "
+                    + "a job usually begins with job_start or POST /api/jobs: check the id"));
+        }
         int accepted = 0;
-        for (Event event : events) {
-            if (job.state().apply(event, now) == Applied.APPLIED) {
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            String position = events.size() > 1 ? "[" + i + "]." : "";
+            if (job.state().apply(event, now, limits, warning -> warnings.add(warning.at(position)))
+                    == Applied.APPLIED) {
                 accepted++;
                 if (event.type().keptInTimeline()) {
                     job.record(event);
@@ -130,7 +152,7 @@ public class IngestService {
         JobState state = job.state();
         return new IngestReceipt(accepted, events.size() - accepted, new IngestReceipt.JobBrief(
                 state.status().wire(), state.requestedState() == null ? null : state.requestedState().wire(),
-                state.version()));
+                state.version()), warnings);
     }
 
     /** The answer of an applied events request. */
@@ -161,12 +183,12 @@ public class IngestService {
         @Override
         public Optional<JobState> newJob(Instant now) {
             return Optional.of(JobState.create(key().project(), key().id(), key().id(), null, null, List.of(), Map.of(),
-                    DEFAULT_HEARTBEAT_SECONDS, now));
+                    DEFAULT_HEARTBEAT_SECONDS, now, limits));
         }
 
         @Override
         public IngestAnswer apply(JobInGroup job, Instant now) {
-            receipt = applyEvents(job, events, now);
+            receipt = applyEvents(job, events, now, job.takeCreation());
             return answer(receipt);
         }
     }
@@ -182,7 +204,7 @@ public class IngestService {
 
         @Override
         public Optional<JobState> newJob(Instant now) {
-            return Optional.of(IngestService.newJob(key(), body, now));
+            return Optional.of(IngestService.this.newJob(key(), body, now));
         }
 
         @Override
@@ -196,47 +218,33 @@ public class IngestService {
         }
     }
 
-    private static JobState newJob(JobKey key, CreateJobRequest body, Instant now) {
-        List<StageSpec> stages = body.stages() == null ? List.of()
-                : body.stages().stream().map(s -> new StageSpec(s.name(), s.total())).toList();
-        long heartbeat = body.heartbeatSeconds() == null ? DEFAULT_HEARTBEAT_SECONDS : body.heartbeatSeconds();
-        return JobState.create(key.project(), key.id(), body.name().strip(), body.operation(), body.total(), stages,
-                body.labels() == null ? Map.of() : new LinkedHashMap<>(body.labels()), heartbeat, now);
+    private JobState newJob(JobKey key, CreateJobRequest body, Instant now) {
+        NewJob job = NewJob.of(body);
+        return JobState.create(key.project(), key.id(), job.name(), job.operation(), job.total(), job.stages(),
+                job.labels(), job.heartbeatSeconds(), now, limits);
+    }
+
+    /** The body's parts as the domain takes them (absent stages/labels empty, the default heartbeat). */
+    private record NewJob(String name, String operation, Long total, List<StageSpec> stages,
+            Map<String, String> labels, long heartbeatSeconds) {
+
+        static NewJob of(CreateJobRequest body) {
+            List<StageSpec> stages = body.stages() == null ? List.of() : body.stages().stream()
+                    .map(s -> s == null ? null : new StageSpec(s.name(), s.total())).toList();
+            long heartbeat = body.heartbeatSeconds() == null ? DEFAULT_HEARTBEAT_SECONDS : body.heartbeatSeconds();
+            return new NewJob(body.name(), body.operation(), body.total(), stages,
+                    body.labels() == null ? Map.of() : new LinkedHashMap<>(body.labels()), heartbeat);
+        }
+
+        void check(DomainLimits limits) {
+            JobState.checkNew(name, operation, total, stages, labels, heartbeatSeconds, limits);
+        }
     }
 
     public static void validateJobId(String id) {
         if (id == null || !JOB_ID.matcher(id).matches()) {
             throw ProblemException.invalid("id", "1-128 characters: letters, digits and . _ : @ -, "
                     + "starting with a letter or digit");
-        }
-    }
-
-    private static void validate(CreateJobRequest body) {
-        if (body.name() == null || body.name().isBlank() || body.name().length() > 512) {
-            throw ProblemException.invalid("name", "required, at most 512 characters");
-        }
-        if (body.total() != null && body.total() < 0) {
-            throw ProblemException.invalid("total", "must not be negative");
-        }
-        if (body.heartbeatSeconds() != null && (body.heartbeatSeconds() < 5 || body.heartbeatSeconds() > 604_800)) {
-            throw ProblemException.invalid("heartbeatSeconds", "between 5 and 604800");
-        }
-        if (body.labels() != null && (body.labels().size() > MAX_LABELS || body.labels().entrySet().stream()
-                .anyMatch(l -> l.getKey().isBlank() || l.getKey().length() > 64 || l.getValue() == null
-                        || l.getValue().length() > 256))) {
-            throw ProblemException.invalid("labels", "at most " + MAX_LABELS
-                    + " labels, keys 1-64 and values up to 256 characters");
-        }
-        if (body.stages() != null) {
-            for (int i = 0; i < body.stages().size(); i++) {
-                var stage = body.stages().get(i);
-                if (stage == null || stage.name() == null || stage.name().isBlank() || stage.name().length() > 512) {
-                    throw ProblemException.invalid("stages[" + i + "].name", "required, at most 512 characters");
-                }
-                if (stage.total() != null && stage.total() < 0) {
-                    throw ProblemException.invalid("stages[" + i + "].total", "must not be negative");
-                }
-            }
         }
     }
 }

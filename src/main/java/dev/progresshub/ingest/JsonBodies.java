@@ -1,6 +1,7 @@
 package dev.progresshub.ingest;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.progresshub.config.ProgressHubConfig;
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.domain.Event;
 import dev.progresshub.errors.ProblemException;
 
@@ -25,10 +27,10 @@ public class JsonBodies {
     private final ProgressHubConfig.Limits limits;
     private final EventReader events;
 
-    JsonBodies(ObjectMapper mapper, ProgressHubConfig config) {
+    JsonBodies(ObjectMapper mapper, ProgressHubConfig config, DomainLimits domainLimits, Clock clock) {
         this.mapper = mapper;
         this.limits = config.limits();
-        this.events = new EventReader(mapper, limits.dataBytes());
+        this.events = new EventReader(mapper, domainLimits, clock);
     }
 
     /** The reader of single events, for adapters that find events outside a JSON body. */
@@ -53,10 +55,7 @@ public class JsonBodies {
         if (!tree.isArray()) {
             throw ProblemException.badRequest("send one event object or an array of events");
         }
-        if (tree.size() > limits.eventsPerRequest()) {
-            throw ProblemException.payloadTooLarge("at most " + limits.eventsPerRequest()
-                    + " events per request; this one has " + tree.size());
-        }
+        checkEventCount(tree.size(), "request");
         if (tree.isEmpty()) {
             throw ProblemException.invalid("events", "send at least one event");
         }
@@ -67,10 +66,18 @@ public class JsonBodies {
         return read;
     }
 
+    /** The events-per-request bound, for a body and for any list a payload turns into events. */
+    public void checkEventCount(int events, String what) {
+        if (events > limits.eventsPerRequest()) {
+            throw ProblemException.payloadTooLarge("at most " + limits.eventsPerRequest() + " events per request "
+                    + "(progress-hub.limits.events-per-request); this " + what + " has " + events);
+        }
+    }
+
     public void checkSize(byte[] body) {
         if (body.length > limits.bodyBytes()) {
             throw ProblemException.payloadTooLarge("the body has " + body.length + " bytes; the limit is "
-                    + limits.bodyBytes());
+                    + limits.bodyBytes() + " (progress-hub.limits.body-bytes)");
         }
     }
 

@@ -26,4 +26,9 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, JobEntity
     public List<JobKey> stallCandidates(Instant now, int limit) {
         return find("stallAt < ?1", now).page(0, limit).list().stream().map(JobEntity::key).toList();
     }
+
+    /** Jobs in one status, over every project: for the operations gauges, counted once per sweep. */
+    public long countWithStatus(String status) {
+        return count("status", status);
+    }
 }

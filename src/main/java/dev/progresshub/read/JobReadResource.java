@@ -25,6 +25,7 @@ import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
 import dev.progresshub.domain.JobStatus;
 import dev.progresshub.errors.ProblemException;
+import dev.progresshub.ingest.IngestService;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.StoredEvent;
 
@@ -38,12 +39,10 @@ public class JobReadResource {
     private static final int MAX_PAGE = 500;
 
     private final JobQueryService queries;
-    private final TimelineExport export;
     private final CurrentCaller caller;
 
-    JobReadResource(JobQueryService queries, TimelineExport export, CurrentCaller caller) {
+    JobReadResource(JobQueryService queries, CurrentCaller caller) {
         this.queries = queries;
-        this.export = export;
         this.caller = caller;
     }
 
@@ -51,7 +50,7 @@ public class JobReadResource {
     @Produces(MediaType.APPLICATION_JSON)
     public JobPage list(@QueryParam("project") String project, @QueryParam("status") String status,
             @QueryParam("operation") String operation, @QueryParam("label") String label,
-            @QueryParam("updatedSince") String updatedSince, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("updatedSince") String updatedSince, @QueryParam("limit") @DefaultValue("50") String limit,
             @QueryParam("cursor") String cursor) {
         return queries.list(filter(caller.get(), project, null, status, operation, label, updatedSince),
                 pageSize(limit), cursor);
@@ -60,6 +59,7 @@ public class JobReadResource {
     /** The 2-second poll path: answered from memory; 304 when the client's ETag is still current. */
     @GET
     @Path("/{id}")
+    @RequiresScope(value = Scope.READ, shareLinks = true)
     @Produces(MediaType.APPLICATION_JSON)
     public Response get(@PathParam("id") String id, @QueryParam("project") String project,
             @QueryParam("include") String include, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -80,27 +80,22 @@ public class JobReadResource {
 
     @GET
     @Path("/{id}/events")
-    @Produces({ MediaType.APPLICATION_JSON, NDJSON, CSV })
+    @RequiresScope(value = Scope.READ, shareLinks = true)
+    @Produces(MediaType.APPLICATION_JSON)
     public Response events(@PathParam("id") String id, @QueryParam("project") String project,
-            @QueryParam("after") @DefaultValue("0") long after, @QueryParam("type") String type,
-            @QueryParam("stage") String stage, @QueryParam("limit") @DefaultValue("100") int limit,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+            @QueryParam("after") @DefaultValue("0") String after, @QueryParam("type") String type,
+            @QueryParam("stage") String stage, @QueryParam("limit") @DefaultValue("100") String limit) {
         JobKey key = key(project, id);
-        if (accept != null && (accept.contains(NDJSON) || accept.contains(CSV))) {
-            boolean csv = !accept.contains(NDJSON);
-            queries.snapshot(key);
-            return Response.ok(export.stream(key, type, stage, csv), csv ? CSV : NDJSON)
-                    .header("Content-Disposition", "attachment; filename=\"" + id + (csv ? ".csv" : ".ndjson") + "\"")
-                    .build();
-        }
-        List<StoredEvent> page = queries.events(key, after, type, stage, pageSize(limit));
-        Long nextAfter = page.size() == pageSize(limit) ? page.getLast().id() : null;
+        int size = pageSize(limit);
+        List<StoredEvent> page = queries.events(key, number("after", after), type, stage, size);
+        Long nextAfter = page.size() == size ? page.getLast().id() : null;
         String items = page.stream().map(StoredEvent::json).collect(Collectors.joining(",", "[", "]"));
         return Response.ok("{\"items\":" + items + ",\"nextAfter\":" + nextAfter + "}", MediaType.APPLICATION_JSON)
                 .build();
     }
 
     private JobKey key(String project, String id) {
+        IngestService.validateJobId(id);
         return new JobKey(caller.get().projectFor(project), id);
     }
 
@@ -109,11 +104,21 @@ public class JobReadResource {
         return snapshotJson.substring(0, snapshotJson.length() - 1) + ",\"recentEvents\":" + events + "}";
     }
 
-    private static int pageSize(int limit) {
-        if (limit < 1 || limit > MAX_PAGE) {
+    /** Query numbers are read here, not by JAX-RS: its conversion failure would answer 404, not 400. */
+    private static int pageSize(String limit) {
+        long size = number("limit", limit);
+        if (size < 1 || size > MAX_PAGE) {
             throw ProblemException.invalid("limit", "between 1 and " + MAX_PAGE);
         }
-        return limit;
+        return (int) size;
+    }
+
+    private static long number(String name, String value) {
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalid(name, "a whole number");
+        }
     }
 
     /** Builds the filter a caller may use: a project token never sees beyond its own project. */

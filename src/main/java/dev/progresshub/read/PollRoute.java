@@ -6,10 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.core.HttpHeaders;
 
+import dev.progresshub.auth.Authenticator;
 import dev.progresshub.auth.Caller;
-import dev.progresshub.auth.RateLimiter;
+import dev.progresshub.auth.Credentials;
 import dev.progresshub.auth.Scope;
-import dev.progresshub.auth.TokenService;
 import dev.progresshub.config.JsonText;
 import dev.progresshub.errors.HttpProblems;
 import dev.progresshub.errors.ProblemException;
@@ -29,16 +29,13 @@ public class PollRoute {
 
     /** Ahead of JAX-RS, which handles whatever this route passes on. */
     static final int ROUTE_ORDER = -5;
-    private static final String BEARER = "Bearer ";
 
-    private final TokenService tokens;
-    private final RateLimiter rateLimiter;
+    private final Authenticator authenticator;
     private final JobQueryService queries;
     private final JsonText json;
 
-    PollRoute(TokenService tokens, RateLimiter rateLimiter, JobQueryService queries, JsonText json) {
-        this.tokens = tokens;
-        this.rateLimiter = rateLimiter;
+    PollRoute(Authenticator authenticator, JobQueryService queries, JsonText json) {
+        this.authenticator = authenticator;
         this.queries = queries;
         this.json = json;
     }
@@ -49,20 +46,23 @@ public class PollRoute {
 
     private void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
-        Optional<Caller> caller = request.getParam("include") == null
-                ? bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION)).flatMap(tokens::cached)
-                        .filter(known -> known.has(Scope.READ))
+        String id = context.pathParam("id");
+        Credentials credentials = Credentials.of(request.getHeader(HttpHeaders.AUTHORIZATION), null, null, false,
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+        // only a token this instance already knows is answered here; the rest goes the full way, through the
+        // same Authenticator, on a worker
+        Optional<Caller> known = request.getParam("include") == null ? authenticator.known(credentials)
                 : Optional.empty();
-        Optional<CachedSnapshot> snapshot = caller.flatMap(known -> queries.cached(
-                new JobKey(known.projectFor(request.getParam("project")), context.pathParam("id"))));
+        Optional<CachedSnapshot> snapshot = known.flatMap(caller -> queries.cached(
+                new JobKey(caller.projectFor(request.getParam("project")), id)));
         if (snapshot.isEmpty()) {
             context.next();
             return;
         }
         try {
-            rateLimiter.spend(caller.get().tokenId());
-        } catch (ProblemException limited) {
-            HttpProblems.write(context.response(), limited, json, false);
+            authenticator.admitKnown(credentials, known.get(), Scope.READ, true, id);
+        } catch (ProblemException refused) {
+            HttpProblems.write(context.response(), refused, json, false);
             return;
         }
         String etag = snapshot.get().etag();
@@ -74,13 +74,5 @@ public class PollRoute {
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8")
                     .end(snapshot.get().json());
         }
-    }
-
-    private static Optional<String> bearerToken(String header) {
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return Optional.empty();
-        }
-        String token = header.substring(BEARER.length()).strip();
-        return token.isEmpty() ? Optional.empty() : Optional.of(token);
     }
 }

@@ -1,14 +1,9 @@
 package dev.progresshub.read;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.StreamingOutput;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,13 +14,18 @@ import dev.progresshub.jobs.JobEventRepository;
 import dev.progresshub.jobs.JobKey;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
-/** Streams a whole timeline as NDJSON or CSV, a page at a time, so memory stays flat for any length. */
+/**
+ * Renders a whole timeline as NDJSON or CSV, a page at a time, so memory stays flat for any length;
+ * {@link TimelineExportRoute} writes the pages as the client takes them.
+ */
 @ApplicationScoped
 public class TimelineExport {
 
     private static final int PAGE = 1000;
+    /** Every scalar field an event can carry (CONTRACT section 3); maps and free data go in the JSON "data" cell. */
     private static final String[] CSV_COLUMNS = { "id", "type", "stage", "item", "worker", "seq", "at",
-            "message", "error" };
+            "message", "error", "current", "total", "completed", "failed", "phase", "details", "currentItem",
+            "errorClass", "status", "batchInfo", "lastProcessedId", "level" };
 
     private final JobEventRepository events;
     private final ObjectMapper mapper;
@@ -35,24 +35,26 @@ public class TimelineExport {
         this.mapper = mapper;
     }
 
-    public StreamingOutput stream(JobKey key, String type, String stage, boolean csv) {
-        return output -> {
-            Writer writer = new BufferedWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8));
-            if (csv) {
-                writer.write(String.join(",", CSV_COLUMNS) + ",data\n");
-            }
-            long after = 0;
-            List<JobEventEntity> page;
-            do {
-                long from = after;
-                page = QuarkusTransaction.requiringNew().call(() -> events.timeline(key, from, type, stage, PAGE));
-                for (JobEventEntity event : page) {
-                    writer.write(csv ? csvLine(event.body) : event.body + "\n");
-                    after = event.id;
-                }
-                writer.flush();
-            } while (page.size() == PAGE);
-        };
+    /** One page of the export: its text, the last event id in it, and whether more may follow. */
+    public record Page(String text, long lastId, boolean more) {
+    }
+
+    /** What the export starts with: the CSV header line, nothing for NDJSON. */
+    public static String header(boolean csv) {
+        return csv ? String.join(",", CSV_COLUMNS) + ",data\n" : "";
+    }
+
+    /** The events after {@code after}, rendered; reads one page in its own transaction. */
+    public Page page(JobKey key, String type, String stage, boolean csv, long after) throws IOException {
+        List<JobEventEntity> page = QuarkusTransaction.requiringNew().call(() -> events.timeline(key, after, type, stage,
+                PAGE));
+        StringBuilder text = new StringBuilder();
+        long last = after;
+        for (JobEventEntity event : page) {
+            text.append(csv ? csvLine(event.body) : event.body + "\n");
+            last = event.id;
+        }
+        return new Page(text.toString(), last, page.size() == PAGE);
     }
 
     private String csvLine(String json) throws IOException {

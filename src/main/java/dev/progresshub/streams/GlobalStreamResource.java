@@ -7,8 +7,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
@@ -16,7 +15,7 @@ import dev.progresshub.auth.Scope;
 import dev.progresshub.read.JobFilter;
 import dev.progresshub.read.JobReadResource;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpServerRequest;
 
 /** Every job of the caller's project (or all, for admins) as Server-Sent Events, filtered by job and status. */
 @Path("/api/stream")
@@ -36,12 +35,13 @@ public class GlobalStreamResource {
 
     @GET
     @Blocking
-    public Multi<OutboundSseEvent> stream(@QueryParam("project") String project, @QueryParam("job") String jobs,
+    public void stream(@QueryParam("project") String project, @QueryParam("job") String jobs,
             @QueryParam("status") String status, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
-            @QueryParam("lastEventId") String lastEventIdQuery, @Context Sse sse) {
+            @QueryParam("lastEventId") String lastEventIdQuery, @Context HttpServerRequest request,
+            @Context SseEventSink sink) {
         JobFilter filter = JobReadResource.filter(caller.get(), project, jobs, status, null, null, null);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
-        return streams.open(change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
-                false, sse, StreamFormat.STANDARD, () -> starts.forJobs(filter, lastEventId));
+        streams.jobs(caller.get(), change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
+                () -> starts.forJobs(filter, lastEventId), request, sink);
     }
 }

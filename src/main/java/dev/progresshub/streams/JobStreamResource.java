@@ -8,20 +8,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
+import dev.progresshub.ingest.IngestService;
 import dev.progresshub.jobs.JobKey;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpServerRequest;
 
 /** One job's events as Server-Sent Events; the stream ends after the job's terminal event. */
 @Path("/api/jobs")
 @Produces(MediaType.SERVER_SENT_EVENTS)
-@RequiresScope(value = Scope.READ, allowQueryToken = true)
+@RequiresScope(value = Scope.READ, allowQueryToken = true, shareLinks = true)
 public class JobStreamResource {
 
     private final SseStreams streams;
@@ -35,11 +35,12 @@ public class JobStreamResource {
     @GET
     @Path("/{id}/stream")
     @Blocking
-    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @QueryParam("project") String project,
+    public void stream(@PathParam("id") String id, @QueryParam("project") String project,
             @HeaderParam("Last-Event-ID") String lastEventIdHeader, @QueryParam("lastEventId") String lastEventIdQuery,
-            @Context Sse sse) {
+            @Context HttpServerRequest request, @Context SseEventSink sink) {
+        IngestService.validateJobId(id);
         JobKey key = new JobKey(caller.get().projectFor(project), id);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
-        return streams.job(key, lastEventId, sse, StreamFormat.STANDARD);
+        streams.job(caller.get(), key, lastEventId, StreamFormat.STANDARD, request, sink);
     }
 }

@@ -1,12 +1,16 @@
 package dev.progresshub.streams;
 
+import java.nio.charset.StandardCharsets;
+
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.StoredEvent;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * One stream message before it is written: its SSE id, what it says (a timeline event, or a "snapshot" /
  * "reset" marker) and the job as it is after it. Each stream renders it with its {@link StreamFormat};
- * a message shared by many clients of one format is rendered once.
+ * a message shared by many clients of one format is rendered once, to one buffer that every client's
+ * connection writes (Vert.x buffers are not consumed by a write).
  */
 public final class SseMessage {
 
@@ -16,7 +20,7 @@ public final class SseMessage {
     private final JobChanged job;
     private volatile Rendered rendered;
 
-    private record Rendered(StreamFormat format, String data) {
+    private record Rendered(StreamFormat format, Buffer frame) {
     }
 
     private SseMessage(long id, String marker, StoredEvent event, JobChanged job) {
@@ -54,13 +58,15 @@ public final class SseMessage {
         return job;
     }
 
-    String data(StreamFormat format) {
+    /** The whole SSE frame ({@code id:}, {@code data:}, blank line) in the format; racing renders are equal. */
+    Buffer frame(StreamFormat format) {
         Rendered last = rendered;
         if (last != null && last.format() == format) {
-            return last.data();
+            return last.frame();
         }
-        String data = format.data(this);
-        rendered = new Rendered(format, data);
-        return data;
+        Buffer frame = Buffer.buffer(("id: " + id + "\ndata: " + format.data(this) + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        rendered = new Rendered(format, frame);
+        return frame;
     }
 }

@@ -4,64 +4,68 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
+import dev.progresshub.auth.Caller;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobKey;
-import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Opens a stream for a resource: registers the client, reads its first messages (on the caller's worker
- * thread), then hands back a Multi that the hub feeds. No thread is held per client.
+ * Opens a stream for a resource: admits and registers the client, reads its first messages (on the
+ * caller's worker thread; from memory when a job's snapshot is cached and no replay is asked), then hands
+ * them to the event loop that owns the connection. No thread is held per client.
  */
 @ApplicationScoped
 public class SseStreams {
 
     private final StreamHub hub;
     private final StreamStarts starts;
-    private final ProgressHubConfig.Streams config;
+    private final Frames frames;
     private final int streamQueue;
 
     SseStreams(StreamHub hub, StreamStarts starts, ProgressHubConfig config) {
         this.hub = hub;
         this.starts = starts;
-        this.config = config.streams();
+        this.frames = new Frames(config.streams().retry().toMillis());
         this.streamQueue = config.limits().streamQueue();
     }
 
     /** One job's stream in the given format; it ends after the job's terminal event. */
-    public Multi<OutboundSseEvent> job(JobKey key, Long lastEventId, Sse sse, StreamFormat format) {
-        return open(change -> change.key().equals(key), true, sse, format, () -> starts.forJob(key, lastEventId));
+    public void job(Caller caller, JobKey key, Long lastEventId, StreamFormat format, HttpServerRequest request,
+            SseEventSink sink) {
+        open(new Subscription(caller, key, null, format, streamQueue, frames, SseConnection.of(request, sink)),
+                () -> lastEventId == null ? starts.fromMemory(key).orElseGet(() -> starts.forJob(key, null))
+                        : starts.forJob(key, lastEventId));
     }
 
-    Multi<OutboundSseEvent> open(Predicate<JobChanged> interest, boolean endsWithJob, Sse sse, StreamFormat format,
-            Supplier<StreamStart> read) {
-        Subscription subscription = new Subscription(interest, endsWithJob, sse, format, config.retry().toMillis());
-        return open(subscription, read);
+    /** A stream of every job the interest covers, in the standard format. */
+    void jobs(Caller caller, Predicate<JobChanged> interest, Supplier<StreamStart> read, HttpServerRequest request,
+            SseEventSink sink) {
+        open(new Subscription(caller, null, interest, StreamFormat.STANDARD, streamQueue, frames,
+                SseConnection.of(request, sink)), read);
     }
 
-    /** Registers first, then reads the start: a change committed in between is held, not lost. */
-    private Multi<OutboundSseEvent> open(Subscription subscription, Supplier<StreamStart> read) {
+    /**
+     * Registers first (refused beyond the per-token and per-instance caps), then reads the start: a change
+     * committed in between is held, not lost.
+     */
+    private void open(Subscription subscription, Supplier<StreamStart> read) {
         hub.register(subscription);
         StreamStart start;
         try {
             start = read.get();
         } catch (RuntimeException e) {
-            hub.unregister(subscription);
+            hub.abandon(subscription);
             throw e;
         }
         if (start.noContent()) {
-            hub.unregister(subscription);
+            hub.abandon(subscription);
             throw new NothingToStream();
         }
-        subscription.prime(start.messages(), start.jobFinished());
-        Multi<OutboundSseEvent> events = Multi.createFrom().emitter(emitter -> {
-            emitter.onTermination(() -> hub.unregister(subscription));
-            subscription.attach(emitter);
-        }, streamQueue);
-        return events;
+        subscription.sendHead();
+        subscription.loop().execute(() -> subscription.start(start));
     }
 
     /** Reads a Last-Event-ID from the header, or from ?lastEventId= for clients that reopen by hand. */

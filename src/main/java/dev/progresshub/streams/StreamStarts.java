@@ -22,6 +22,7 @@ import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobLoader;
 import dev.progresshub.read.JobFilter;
 import dev.progresshub.read.JobQueryService;
+import dev.progresshub.read.SnapshotCache;
 
 /**
  * Reads what a new stream starts with: a snapshot, or with Last-Event-ID exactly the events missed since,
@@ -34,21 +35,33 @@ public class StreamStarts {
     private final JobEventRepository events;
     private final JobQueryService queries;
     private final JsonText json;
+    private final SnapshotCache cache;
     private final ProgressHubConfig.Streams config;
 
     StreamStarts(JobLoader loader, JobEventRepository events, JobQueryService queries, JsonText json,
-            ProgressHubConfig config) {
+            SnapshotCache cache, ProgressHubConfig config) {
         this.loader = loader;
+        this.cache = cache;
         this.events = events;
         this.queries = queries;
         this.json = json;
         this.config = config.streams();
     }
 
+    /** A new stream (no replay asked) of a job whose snapshot is in memory starts with no database work. */
+    public Optional<StreamStart> fromMemory(JobKey key) {
+        return cache.get(key).map(cached -> {
+            JobChanged current = new JobChanged(key, cached.version(), cached.snapshot(), cached.json(), List.of());
+            return StreamStart.of(List.of(SseMessage.marker("snapshot", cached.snapshot().lastEventId(), current)),
+                    JobStatus.fromWire(cached.snapshot().status()).isTerminal());
+        });
+    }
+
     @Transactional
     public StreamStart forJob(JobKey key, Long lastEventId) {
         JobChanged current = loader.current(key)
                 .orElseThrow(() -> ProblemException.notFound("no job '" + key.id() + "'"));
+        cache.offer(current);
         long newest = current.snapshot().lastEventId();
         boolean finished = JobStatus.fromWire(current.snapshot().status()).isTerminal();
         if (lastEventId == null) {

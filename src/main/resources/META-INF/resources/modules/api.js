@@ -32,7 +32,12 @@ async function readProblem(response) {
   }
 }
 
-export function createApi(getToken) {
+/**
+ * @param {() => string} getToken
+ * @param {() => boolean} actsOnAnyProject  an admin token: name each job's project, or the service acts on
+ *                                          project "default"
+ */
+export function createApi(getToken, actsOnAnyProject = () => false) {
   async function send(path, { method = 'GET', headers = {}, body } = {}) {
     const response = await fetch(path, {
       method,
@@ -75,10 +80,13 @@ export function createApi(getToken) {
      * A conditional read of one snapshot: `{notModified: true}` for 304, else `{job, etag}`.
      * With `withRecentEvents` the snapshot carries `recentEvents` (the last 20, newest last).
      */
-    async getJob(jobId, { etag, withRecentEvents = false } = {}) {
+    async getJob(job, { etag, withRecentEvents = false } = {}) {
       const headers = etag ? { 'If-None-Match': etag } : {};
-      const include = withRecentEvents ? '?include=recentEvents' : '';
-      const response = await send(`api/jobs/${encodeURIComponent(jobId)}${include}`, { headers });
+      const query = projectQuery(job);
+      if (withRecentEvents) {
+        query.set('include', 'recentEvents');
+      }
+      const response = await send(jobPath(job, '', query), { headers });
       if (response.status === 304) {
         return { notModified: true };
       }
@@ -86,13 +94,50 @@ export function createApi(getToken) {
     },
 
     /** pause | resume | cancel; answers the new snapshot. */
-    control(jobId, action) {
+    control(job, action) {
       const headers = { 'Content-Type': 'application/json' };
-      return send(`api/jobs/${encodeURIComponent(jobId)}/${action}`, { method: 'POST', headers, body: '{}' })
+      return send(jobPath(job, `/${action}`, projectQuery(job)), { method: 'POST', headers, body: '{}' })
         .then((response) => response.json());
     },
 
-    /** The URL of the project-wide Server-Sent Events stream (EventSource cannot send headers). */
-    streamUrl: () => `api/stream?access_token=${encodeURIComponent(getToken())}`,
+    /** Admin: every token (never its secret). */
+    listTokens: () => getJson('api/tokens'),
+
+    /** Admin: `{name, project, scopes, expiresAt?}` → the new token, its secret included (shown once). */
+    createToken(request) {
+      const headers = { 'Content-Type': 'application/json' };
+      return send('api/tokens', { method: 'POST', headers, body: JSON.stringify(request) })
+        .then((response) => response.json());
+    },
+
+    /** Admin: revokes a token at once, everywhere. */
+    revokeToken: (tokenId) => send(`api/tokens/${encodeURIComponent(tokenId)}`, { method: 'DELETE' }),
+
+    /**
+     * The URL of the project-wide Server-Sent Events stream. EventSource cannot send headers, and a token in
+     * a URL ends up in logs: the URL carries a single-use ticket (valid 60 s) instead.
+     */
+    async streamUrl(lastEventId) {
+      const response = await send('api/stream-tickets', { method: 'POST' });
+      const { ticket } = await response.json();
+      const query = new URLSearchParams({ ticket });
+      if (lastEventId) {
+        query.set('lastEventId', lastEventId);
+      }
+      return `api/stream?${query}`;
+    },
   };
+
+  function projectQuery(job) {
+    const query = new URLSearchParams();
+    if (actsOnAnyProject() && job.project) {
+      query.set('project', job.project);
+    }
+    return query;
+  }
+}
+
+function jobPath(job, suffix, query) {
+  const search = query.toString();
+  return `api/jobs/${encodeURIComponent(job.id)}${suffix}${search ? `?${search}` : ''}`;
 }

@@ -9,6 +9,8 @@ import {
 import { createProgressBar, setProgressBarName, updateProgressBar } from './progress-bar.js';
 
 export const TERMINAL_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+/** A job in these states is not moving: an ETA would be stale, so none is shown. */
+const NO_ETA_STATUSES = new Set(['paused', 'stalled', ...TERMINAL_STATUSES]);
 export const RECENT_EVENT_LIMIT = 20;
 const CANCEL_CONFIRM_MS = 5000;
 const WARNING_EVENT_TYPES = new Set([
@@ -22,12 +24,13 @@ export function isTerminal(job) {
 }
 
 /**
- * handlers: onControl(jobId, action, button), onEventsToggle(jobId, open), onOpenEvent(jobId, event)
+ * key: what the handlers are called with (a job id is unique only within its project, and an admin sees
+ * every project). handlers: onControl(key, action, button), onEventsToggle(key, open), onOpenEvent(key, event)
  */
-export function createJobCard(jobId, handlers) {
+export function createJobCard(key, handlers, { id, project } = {}) {
   cardCounter += 1;
   const headingId = `job-title-${cardCounter}`;
-  const view = { jobId, handlers, stageViews: new Map(), eventRows: new Map(), cancelArmTimer: null };
+  const view = { jobId: key, handlers, stageViews: new Map(), eventRows: new Map(), cancelArmTimer: null };
 
   view.name = el('h2', { class: 'job-name', id: headingId });
   view.meta = el('p', { class: 'job-meta muted' });
@@ -42,16 +45,18 @@ export function createJobCard(jobId, handlers) {
   view.currentItem = el('span', { class: 'job-current-item' });
   view.currentItemRow = el('p', { class: 'job-current-row', hidden: true }, el('span', { class: 'muted', text: 'Current item: ' }), view.currentItem);
   view.message = el('p', { class: 'job-message', hidden: true });
+  view.silence = el('p', { class: 'job-silence', hidden: true });
 
   view.stages = el('div', { class: 'stages' });
   view.stageSummary = el('p', { class: 'stage-summary muted', hidden: true });
 
   view.rate = el('dd', { class: 'job-rate' });
   view.eta = el('dd', { class: 'job-eta' });
+  view.etaStat = statItem('ETA', view.eta);
   view.errorCount = el('dd', { class: 'job-errors' });
   view.updated = el('dd', { class: 'job-updated' });
   const stats = el('dl', { class: 'stats' },
-    statItem('Rate', view.rate), statItem('ETA', view.eta),
+    statItem('Rate', view.rate), view.etaStat,
     statItem('Errors', view.errorCount), statItem('Updated', view.updated));
 
   view.errorClasses = el('p', { class: 'job-error-classes', hidden: true });
@@ -62,14 +67,15 @@ export function createJobCard(jobId, handlers) {
   view.notice = el('p', { class: 'job-notice', role: 'alert', hidden: true });
   view.events = createEventsPanel(view);
 
-  view.root = el('article', { class: 'job', 'aria-labelledby': headingId, dataset: { jobId } },
+  const dataset = { jobId: id ?? key, key, ...(project ? { project } : {}) };
+  view.root = el('article', { class: 'job', 'aria-labelledby': headingId, dataset },
     el('header', { class: 'job-head' },
       el('div', { class: 'job-title' }, view.name, view.meta),
       el('div', { class: 'job-state' }, view.badge, view.requested)),
     el('div', { class: 'overall' },
       el('div', { class: 'bar-label' }, view.phase, el('span', { class: 'bar-numbers' }, view.counter, view.percent)),
       view.bar.track,
-      view.details, view.currentItemRow, view.message),
+      view.details, view.currentItemRow, view.message, view.silence),
     view.stages,
     view.stageSummary,
     stats,
@@ -171,7 +177,30 @@ export function updateJobCard(view, job, { canControl }) {
   updateOverall(view, job);
   updateStages(view, job);
   updateStats(view, job);
+  refreshSilence(view);
   updateControls(view, job, canControl);
+}
+
+/** A stalled job says how long its worker has been silent; called again every second while shown. */
+export function refreshSilence(view) {
+  const job = view.lastJob;
+  const lastSign = job && job.status === 'stalled' ? Date.parse(job.heartbeatAt ?? job.startedAt ?? job.createdAt ?? '') : NaN;
+  const silent = !Number.isNaN(lastSign);
+  setShown(view.silence, silent);
+  setText(view.silence, silent ? `Last update ${formatDuration(Math.max(0, (Date.now() - lastSign) / 1000))} ago` : '');
+}
+
+function etaShown(job, etaSeconds) {
+  return isNumber(etaSeconds) && !NO_ETA_STATUSES.has(job.status);
+}
+
+/** "3 / 10" with a known total; else "7 items", never "7 / ?". */
+function counterText(done, total) {
+  if (isNumber(total)) {
+    return `${formatCount(done ?? 0)} / ${formatCount(total)}`;
+  }
+  const count = done ?? 0;
+  return `${formatCount(count)} ${count === 1 ? 'item' : 'items'}`;
 }
 
 function jobMeta(job) {
@@ -195,11 +224,12 @@ function updateRequestedState(view, job) {
 function updateOverall(view, job) {
   const progress = job.progress || {};
   const percent = percentOf(progress.percent, progress.current, progress.total);
-  const counterText = `${formatCount(progress.current ?? 0)} / ${formatCount(progress.total)}`;
+  const counter = counterText(progress.current, progress.total);
   setText(view.phase, progress.phase || statusPhrase(job));
-  setText(view.counter, counterText);
+  setText(view.counter, counter);
   setText(view.percent, formatPercent(percent));
-  updateProgressBar(view.bar, percent, percent === null ? `${counterText} items` : `${counterText} items, ${formatPercent(percent)}`);
+  view.root.dataset.percent = percent === null ? 'unknown' : 'known';
+  updateProgressBar(view.bar, percent, percent === null ? `${counter}, percent unknown` : `${counter}, ${formatPercent(percent)}`);
   showOptionalText(view.details, progress.details);
   setText(view.currentItem, progress.currentItem);
   setShown(view.currentItemRow, Boolean(progress.currentItem));
@@ -231,7 +261,7 @@ function updateStages(view, job) {
   for (const stage of stages) {
     seen.add(stage.name);
     const stageView = view.stageViews.get(stage.name) ?? addStageView(view, stage.name);
-    updateStage(stageView, stage);
+    updateStage(stageView, stage, job);
   }
   for (const [name, stageView] of view.stageViews) {
     if (!seen.has(name)) {
@@ -266,20 +296,20 @@ function addStageView(view, name) {
   return stageView;
 }
 
-function updateStage(stageView, stage) {
+function updateStage(stageView, stage, job) {
   const completed = stage.completed ?? 0;
   const failed = stage.failed ?? 0;
   const percent = percentOf(stage.percent, completed + failed, stage.total);
-  const counterText = `${formatCount(completed)} / ${formatCount(stage.total)}`;
-  setText(stageView.counter, counterText);
+  const counter = counterText(completed, stage.total);
+  setText(stageView.counter, counter);
   setText(stageView.percent, formatPercent(percent));
   setProgressBarName(stageView.bar, `Stage ${stage.name}`);
-  updateProgressBar(stageView.bar, percent, `${counterText} done${failed ? `, ${failed} failed` : ''}`);
-  setText(stageView.info, stageInfoText(stage));
+  updateProgressBar(stageView.bar, percent, `${counter} done${failed ? `, ${failed} failed` : ''}`);
+  setText(stageView.info, stageInfoText(stage, etaShown(job, stage.etaSeconds)));
   setShown(stageView.root, isStageActive(stage));
 }
 
-function stageInfoText(stage) {
+function stageInfoText(stage, showEta) {
   const parts = [];
   if (stage.batchInfo) {
     parts.push(stage.batchInfo);
@@ -290,7 +320,7 @@ function stageInfoText(stage) {
   if (isNumber(stage.ratePerSecond)) {
     parts.push(formatRate(stage.ratePerSecond));
   }
-  if (isNumber(stage.etaSeconds)) {
+  if (showEta) {
     parts.push(`ETA ${formatDuration(stage.etaSeconds)}`);
   }
   return parts.join(' · ');
@@ -309,7 +339,9 @@ function updateStats(view, job) {
   const errors = job.errors || {};
   const terminal = isTerminal(job);
   setText(view.rate, terminal ? '—' : formatRate(job.ratePerSecond));
-  setText(view.eta, terminal ? '—' : formatDuration(job.etaSeconds));
+  const showEta = etaShown(job, job.etaSeconds);
+  setText(view.eta, showEta ? formatDuration(job.etaSeconds) : '');
+  setShown(view.etaStat, showEta);
   setText(view.errorCount, formatCount(errors.count ?? 0));
   view.errorCount.classList.toggle('has-errors', (errors.count ?? 0) > 0);
   setText(view.updated, formatTime(job.updatedAt));

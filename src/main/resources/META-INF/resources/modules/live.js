@@ -9,7 +9,8 @@ const MAX_REOPEN_DELAY_MS = 15000;
 
 /**
  * @param {object} options
- * @param {() => string} options.streamUrl          URL of the EventSource stream
+ * @param {(lastEventId?: string) => Promise<string>} options.streamUrl  URL of a new EventSource stream
+ *        (it carries a single-use ticket, so every (re)connection asks for a new URL)
  * @param {(message: object) => void} options.onMessage   a parsed `{event, job}` stream message
  * @param {() => Promise<void>} options.resync      reloads everything before a fresh stream is opened
  * @param {() => Promise<void>} options.pollOnce    one round of conditional reads
@@ -19,6 +20,8 @@ const MAX_REOPEN_DELAY_MS = 15000;
  */
 export function createLiveConnection(options) {
   let source = null;
+  let opening = 0; // counts openStream calls: a stale one (stopped, or superseded) drops its URL
+  let lastEventId = null; // the newest message seen: a reopened stream replays from there
   let reopenTimer = null;
   let reopenDelay = FIRST_REOPEN_DELAY_MS;
   let pollTimer = null;
@@ -52,6 +55,7 @@ export function createLiveConnection(options) {
 
   function stop() {
     stopped = true;
+    lastEventId = null;
     closeStream();
     clearTimeout(reopenTimer);
     reopenTimer = null;
@@ -59,12 +63,32 @@ export function createLiveConnection(options) {
     setMode('idle');
   }
 
-  function openStream() {
+  async function openStream() {
     closeStream();
     if (!polling) {
       setMode('connecting');
     }
-    const stream = new EventSource(options.streamUrl());
+    const attempt = ++opening;
+    let url;
+    try {
+      url = await options.streamUrl(lastEventId);
+    } catch (error) {
+      if (attempt !== opening || stopped) {
+        return;
+      }
+      if (options.isFatal(error)) {
+        options.onFatal(error);
+        return;
+      }
+      streamFailures += 1;
+      scheduleReopen();
+      startPolling();
+      return;
+    }
+    if (attempt !== opening || stopped) {
+      return;
+    }
+    const stream = new EventSource(url);
     source = stream;
     stream.onopen = () => handleOpen(stream);
     stream.onmessage = (message) => handleMessage(stream, message);
@@ -93,6 +117,9 @@ export function createLiveConnection(options) {
     if (stream !== source) {
       return;
     }
+    if (message.lastEventId) {
+      lastEventId = message.lastEventId;
+    }
     let parsed;
     try {
       parsed = JSON.parse(message.data);
@@ -106,14 +133,14 @@ export function createLiveConnection(options) {
     if (stream !== source || stopped) {
       return;
     }
-    // CONNECTING: the browser retries by itself and sends Last-Event-ID, so nothing is lost.
-    // CLOSED: the browser gave up (an HTTP error, a wrong content type); we reopen, after a resync,
-    // because a new EventSource starts without Last-Event-ID.
+    // The browser's own retry would present the spent ticket again: we reopen with a new one, from the
+    // last message seen (?lastEventId=), so nothing is lost. CLOSED means the browser gave up on an HTTP
+    // error or a wrong content type: that counts towards falling back to polling.
     if (stream.readyState === EventSource.CLOSED) {
       streamFailures += 1;
-      closeStream();
-      scheduleReopen();
     }
+    closeStream();
+    scheduleReopen();
     startPolling();
     if (mode !== 'offline') {
       setMode(pollingMode());
@@ -133,7 +160,9 @@ export function createLiveConnection(options) {
       return;
     }
     try {
-      await options.resync();
+      if (!lastEventId) {
+        await options.resync(); // a stream without a starting point begins afresh: reload what is shown
+      }
     } catch (error) {
       if (options.isFatal(error)) {
         options.onFatal(error);

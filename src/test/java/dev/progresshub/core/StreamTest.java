@@ -184,6 +184,47 @@ class StreamTest {
         }
     }
 
+    @Test
+    void revokingATokenEndsItsStreamsWithTokenRevokedAndReconnectingIsRefused() {
+        String reader = Api.token(project, "read");
+        String readerId = tokenId(reader);
+        try (SseClient stream = open("/api/jobs/" + job + "/stream?access_token=" + reader, Map.of());
+                SseClient global = open("/api/stream?access_token=" + reader, Map.of());
+                SseClient otherToken = jobStream(Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1 && global.messages().size() == 1
+                    && otherToken.messages().size() == 1);
+
+            Api.admin().delete("/api/tokens/{id}", readerId).then().statusCode(204);
+
+            await().atMost(SOON).until(() -> stream.ended() && global.ended());
+            assertTrue(stream.comments().contains("token revoked"));
+            assertTrue(global.comments().contains("token revoked"));
+            send(token, job, "{\"type\":\"message\",\"message\":\"still here\"}");
+            await().atMost(SOON).until(() -> otherToken.messages().size() == 2);
+            assertTrue(!otherToken.ended(), "another token's stream goes on");
+        }
+        try (SseClient again = open("/api/jobs/" + job + "/stream?access_token=" + reader, Map.of())) {
+            assertEquals(401, again.status());
+        }
+    }
+
+    @Test
+    void aStreamEndsWhenItsTokenExpires() {
+        String shortLived = Api.admin().contentType("application/json")
+                .body(Map.of("name", "short", "project", project, "scopes", List.of("read"),
+                        "expiresAt", java.time.Instant.now().plusSeconds(4).toString()))
+                .post("/api/tokens").then().statusCode(201).extract().<String>path("token");
+        try (SseClient stream = open("/api/jobs/" + job + "/stream?access_token=" + shortLived, Map.of())) {
+            assertEquals(200, stream.status());
+            await().atMost(Duration.ofSeconds(20)).until(stream::ended);
+            assertTrue(stream.comments().contains("token revoked"));
+        }
+    }
+
+    private static String tokenId(String secret) {
+        return as(secret).get("/api/me").then().statusCode(200).extract().path("tokenId");
+    }
+
     private SseClient jobStream(Map<String, String> headers) {
         return open("/api/jobs/" + job + "/stream?access_token=" + token, headers);
     }

@@ -1,5 +1,6 @@
 package dev.progresshub.dashboard;
 
+import static dev.progresshub.dashboard.HubApi.ADMIN_TOKEN;
 import static dev.progresshub.dashboard.HubApi.createJob;
 import static dev.progresshub.dashboard.HubApi.createToken;
 import static dev.progresshub.dashboard.HubApi.event;
@@ -13,28 +14,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 
 /**
  * The dashboard in a real headless Chromium against the real service and PostgreSQL: a job driven through
@@ -44,39 +39,10 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends BrowserTestBase {
 
-    private static final Path TARGET = Path.of("target");
     private static final String XSS_MESSAGE = "<img src=x onerror=alert(1)>";
     private static final List<String> ALL_SCOPES = List.of("read", "ingest", "control");
-
-    private static ChromeDriver browser;
-
-    @TestHTTPResource("/")
-    URL root;
-
-    private DashboardPage page;
-
-    @BeforeAll
-    static void startBrowser() {
-        if (HeadlessChromium.installed()) {
-            browser = HeadlessChromium.start(TARGET.resolve("dashboard-browser"));
-        }
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    /** Each test is skipped (or, in CI, failed) with a clear message when the browser is missing. */
-    @BeforeEach
-    void requireBrowser() {
-        HeadlessChromium.assumeInstalled();
-        page = new DashboardPage(browser, root);
-    }
 
     @Test
     void showsLiveBarsStagesSafeTextAndWorkingControls() {
@@ -289,5 +255,49 @@ class DashboardBrowserTest {
 
     private static String newJobId() {
         return "browser-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * An admin sees every project, where one job id can exist twice: each card acts on its own job (cards were
+     * keyed by id alone and sent no ?project=, so control landed on "default").
+     */
+    @Test
+    void anAdminPausesTheJobOfTheCardItClickedNotTheSameIdInDefault() {
+        String project = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        String jobId = "job-" + UUID.randomUUID().toString().substring(0, 8);
+        startJobIn("default", jobId, "Same id in default");
+        startJobIn(project, jobId, "Same id elsewhere");
+
+        page.open(ADMIN_TOKEN);
+        page.waitForConnection("Live");
+        page.waitUntil("both jobs have a card", () -> page.hasCard("default", jobId) && page.hasCard(project, jobId));
+
+        page.card(project, jobId).findElement(By.cssSelector("button[data-action='pause']")).click();
+        page.waitUntil("the pause reaches the job of that project",
+                () -> "paused".equals(requestedStateIn(project, jobId)));
+        assertNull(requestedStateIn("default", jobId), "the job with the same id in default is untouched");
+        page.waitUntil("that card says a pause was requested", () -> "pause requested"
+                .equals(page.card(project, jobId).findElement(By.cssSelector(".requested")).getText()));
+        assertFalse(page.card("default", jobId).findElement(By.cssSelector(".requested")).isDisplayed());
+
+        given().auth().oauth2(ADMIN_TOKEN).queryParam("project", project).contentType(ContentType.JSON)
+                .body(List.of(event("job_progress", "current", 3, "total", 4)))
+                .post("/api/jobs/{id}/events", jobId).then().statusCode(200);
+        page.waitUntil("a live event of that project moves its own card", () -> "3 / 4"
+                .equals(page.card(project, jobId).findElement(By.cssSelector(".job-counter")).getText()));
+    }
+
+    private static void startJobIn(String project, String jobId, String name) {
+        given().auth().oauth2(ADMIN_TOKEN).queryParam("project", project).contentType(ContentType.JSON)
+                .body(Map.of("id", jobId, "name", name, "heartbeatSeconds", 3600))
+                .post("/api/jobs").then().statusCode(201);
+        given().auth().oauth2(ADMIN_TOKEN).queryParam("project", project).contentType(ContentType.JSON)
+                .body(List.of(event("job_start", "total", 4))).post("/api/jobs/{id}/events", jobId)
+                .then().statusCode(200);
+    }
+
+    private static String requestedStateIn(String project, String jobId) {
+        return given().auth().oauth2(ADMIN_TOKEN).queryParam("project", project).get("/api/jobs/{id}", jobId)
+                .then().statusCode(200).extract().path("requestedState");
     }
 }

@@ -43,7 +43,14 @@ final class DashboardPage {
                 () -> browser.findElement(By.id("dashboard")).isDisplayed());
     }
 
-    void waitForConnection(String expected) {
+    /** The same, with filters in the address (e.g. {@code label=suite:x}), as a bookmarked view. */
+    void open(String token, String query) {
+        browser.get("about:blank");
+        browser.get(root + "?" + query + "#token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+        waitUntil("the dashboard opens with " + query, () -> browser.findElement(By.id("dashboard")).isDisplayed());
+    }
+
+        void waitForConnection(String expected) {
         waitUntil("the connection indicator says '" + expected + "' (it says '" + connectionText() + "')",
                 () -> connectionText().equals(expected));
     }
@@ -58,6 +65,15 @@ final class DashboardPage {
 
     WebElement card(String jobId) {
         return browser.findElement(By.cssSelector(cardSelector(jobId)));
+    }
+
+    /** The card of a job in one project: an admin sees the same job id in several. */
+    WebElement card(String project, String jobId) {
+        return browser.findElement(By.cssSelector(cardSelector(jobId) + "[data-project='" + project + "']"));
+    }
+
+    boolean hasCard(String project, String jobId) {
+        return !browser.findElements(By.cssSelector(cardSelector(jobId) + "[data-project='" + project + "']")).isEmpty();
     }
 
     boolean hasCard(String jobId) {

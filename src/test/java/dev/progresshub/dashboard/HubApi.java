@@ -11,7 +11,7 @@ import io.restassured.http.ContentType;
 /** The progress-hub API as a worker and an admin use it, to drive jobs while the browser watches. */
 final class HubApi {
 
-    static final String ADMIN_TOKEN = "test-admin-token";
+    static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef-0123";
 
     private HubApi() {
     }
@@ -28,13 +28,22 @@ final class HubApi {
     }
 
     static void createJob(String token, String jobId, String name) {
+        createJob(token, jobId, name, Map.of("suite", "browser"), 3600);
+    }
+
+    static void createJob(String token, String jobId, String name, Map<String, String> labels, long heartbeatSeconds) {
         given()
                 .auth().oauth2(token)
                 .contentType(ContentType.JSON)
-                .body(Map.of("id", jobId, "name", name, "operation", "scrape", "labels", Map.of("suite", "browser"),
-                        "heartbeatSeconds", 3600))
+                .body(Map.of("id", jobId, "name", name, "operation", "scrape", "labels", labels,
+                        "heartbeatSeconds", heartbeatSeconds))
                 .when().post("/api/jobs")
                 .then().statusCode(201);
+    }
+
+    /** The status a token gets from GET /api/me: 200 while it is valid, 401 once revoked. */
+    static int meStatus(String token) {
+        return given().auth().oauth2(token).when().get("/api/me").then().extract().statusCode();
     }
 
     @SafeVarargs

@@ -388,6 +388,7 @@ class ManifestConsistencyTest {
         }
         Map<String, Integer> named = Map.of(ports.path(0).path("name").asText("http1"), port);
         checkProbe(p, "Cloud Run", c, "startupProbe", eff.startedPath(), eff.healthPort(), named);
+        checkProbe(p, "Cloud Run", c, "readinessProbe", eff.readyPath(), eff.healthPort(), named);
         checkProbe(p, "Cloud Run", c, "livenessProbe", eff.livePath(), eff.healthPort(), named);
 
         Map<String, JsonNode> secretEnv = secretEnv(c);

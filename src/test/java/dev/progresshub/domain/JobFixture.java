@@ -1,6 +1,7 @@
 package dev.progresshub.domain;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,11 +11,14 @@ final class JobFixture {
     static final long HEARTBEAT_SECONDS = 60;
 
     final JobState job;
+    /** What the last apply warned about. */
+    final List<Warning> warnings = new ArrayList<>();
+    DomainLimits limits = DomainLimits.DEFAULTS;
     Instant now = T0;
 
     private JobFixture(Long total, List<StageSpec> stages) {
         job = JobState.create("default", "artists-2026-11-23", "Scrape artists", "scrape", total, stages,
-                Map.of("team", "data"), HEARTBEAT_SECONDS, T0);
+                Map.of("team", "data"), HEARTBEAT_SECONDS, T0, DomainLimits.DEFAULTS);
     }
 
     static JobFixture job() {
@@ -34,7 +38,8 @@ final class JobFixture {
     }
 
     Applied apply(Event.Builder event) {
-        return job.apply(event.build(), now);
+        warnings.clear();
+        return job.apply(event.build(), now, limits, warnings::add);
     }
 
     Applied apply(EventType type) {

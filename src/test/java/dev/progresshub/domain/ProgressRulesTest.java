@@ -17,7 +17,8 @@ class ProgressRulesTest {
     @Test
     void aNewJobIsPendingAtVersionOneWithDeclaredStagesPending() {
         JobState job = JobState.create("default", "j1", "Scrape", "scrape", 150L,
-                List.of(new StageSpec("download", 100L), new StageSpec("parse", null)), Map.of("team", "data"), 30, T0);
+                List.of(new StageSpec("download", 100L), new StageSpec("parse", null)), Map.of("team", "data"), 30, T0,
+                DomainLimits.DEFAULTS);
 
         JobSnapshot snapshot = job.snapshot();
         assertEquals("pending", snapshot.status());

@@ -98,13 +98,41 @@ class RatesAndEtaTest {
     }
 
     @Test
-    void samplesAreTakenOnlyWhenACountChanges() {
+    void reportsWithoutProgressLowerTheRateSoTheEtaIsNeverStale() {
         JobFixture f = JobFixture.jobWithTotal(100);
         f.apply(jobAt(10));
         f.advance(5).apply(jobAt(20));
-        f.advance(20).apply(event(EventType.JOB_PROGRESS).phase("still busy"));
+        assertEquals(2.0, f.snapshot().ratePerSecond());
+        assertEquals(40L, f.snapshot().etaSeconds());
 
-        assertEquals(2.0, f.snapshot().ratePerSecond(), "a report without new counts does not dilute the rate");
+        f.advance(20).apply(event(EventType.JOB_PROGRESS).phase("still busy"));
+        assertEquals(0.4, f.snapshot().ratePerSecond(), "10 items in the 25 s up to the last report");
+        assertEquals(200L, f.snapshot().etaSeconds());
+
+        f.advance(120).apply(EventType.HEARTBEAT);
+        assertEquals(0.0, f.snapshot().ratePerSecond(), "no progress within the last minute");
+        assertNull(f.snapshot().etaSeconds(), "alive but not moving: no ETA rather than a stale one");
+    }
+
+    @Test
+    void pausedAndStalledJobsHaveNoEtaAndNeitherDoTheirStages() {
+        JobFixture paused = JobFixture.jobWithStages(new StageSpec("download", 100L));
+        paused.apply(downloadAt(10, 0));
+        paused.advance(10).apply(downloadAt(30, 0));
+        assertEquals(35L, paused.snapshot().etaSeconds());
+        assertEquals(35L, paused.stage("download").etaSeconds());
+        paused.apply(EventType.JOB_PAUSE);
+        assertNull(paused.snapshot().etaSeconds());
+        assertNull(paused.stage("download").etaSeconds());
+
+        JobFixture stalled = JobFixture.jobWithTotal(100);
+        stalled.apply(jobAt(10));
+        stalled.advance(10).apply(jobAt(30));
+        assertEquals(35L, stalled.snapshot().etaSeconds());
+        stalled.advance(JobFixture.HEARTBEAT_SECONDS + 1);
+        stalled.job.markStalledIfSilent(stalled.now);
+        assertEquals("stalled", stalled.status());
+        assertNull(stalled.snapshot().etaSeconds(), "a job that stopped updating gets no 'ETA 1 s'");
     }
 
     @Test
@@ -188,14 +216,14 @@ class RatesAndEtaTest {
     }
 
     @Test
-    void aCompletedJobKeepsItsLastRateAndHasEtaZero() {
+    void aCompletedJobKeepsItsLastRateAndHasNoEta() {
         JobFixture f = JobFixture.jobWithTotal(100);
         f.apply(jobAt(10));
         f.advance(10).apply(jobAt(30));
         f.advance(60).apply(EventType.JOB_COMPLETE);
 
         assertEquals(2.0, f.snapshot().ratePerSecond());
-        assertEquals(0L, f.snapshot().etaSeconds());
+        assertNull(f.snapshot().etaSeconds(), "terminal: nothing left to wait for");
     }
 
     @Test
@@ -215,7 +243,7 @@ class RatesAndEtaTest {
     }
 
     @Test
-    void aCompletedStageHasEtaZeroAndAFailedStageNone() {
+    void closedStagesHaveNoEta() {
         JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 100L), new StageSpec("parse", 100L));
         f.apply(downloadAt(10, 0));
         f.apply(event(EventType.STAGE_PROGRESS).stage("parse").completed(10L));
@@ -225,7 +253,7 @@ class RatesAndEtaTest {
         f.apply(event(EventType.STAGE_FAIL).stage("parse"));
 
         assertEquals(1.0, f.stage("download").ratePerSecond());
-        assertEquals(0L, f.stage("download").etaSeconds());
+        assertNull(f.stage("download").etaSeconds());
         assertEquals(1.0, f.stage("parse").ratePerSecond());
         assertNull(f.stage("parse").etaSeconds());
     }

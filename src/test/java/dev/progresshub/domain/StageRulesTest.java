@@ -65,7 +65,7 @@ class StageRulesTest {
         JobSnapshot.StageView stage = f.stage("parse");
         assertEquals("running", stage.status());
         assertEquals(1, stage.failed());
-        assertEquals(0, f.progress().failed());
+        assertEquals(1, f.progress().failed(), "a failed item is also a failure of the job");
     }
 
     @Test
@@ -119,7 +119,7 @@ class StageRulesTest {
         JobFixture f = JobFixture.jobWithStages(new StageSpec("download", 100L), new StageSpec("parse", null));
         f.apply(event(EventType.STAGE_PROGRESS).stage("download").completed(25L).failed(1L));
 
-        assertEquals("25/100 total (75 remaining)", f.stage("download").batchInfo());
+        assertEquals("26/100 total (74 remaining)", f.stage("download").batchInfo(), "failed items are handled");
         assertNull(f.stage("parse").batchInfo(), "no total, nothing to derive");
     }
 

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ValidationTest {
 
     private static List<FieldError> errorsOf(Event.Builder event) {
-        return assertThrows(InvalidEventException.class, () -> event.build().validate()).errors();
+        return assertThrows(InvalidEventException.class, () -> event.build().validate(DomainLimits.DEFAULTS, T0)).errors();
     }
 
     private static FieldError error(String field, String message) {
@@ -81,9 +81,10 @@ class ValidationTest {
 
         assertEquals(List.of("stage", "item", "worker", "currentItem", "errorClass", "lastProcessedId", "message",
                 "details", "phase", "error", "batchInfo"), errors.stream().map(FieldError::field).toList());
-        assertEquals("must be at most 512 characters", errors.get(0).message());
+        assertEquals("must be at most 256 characters (progress-hub.limits.stage-name-chars)", errors.get(0).message());
+        assertEquals("must be at most 512 characters", errors.get(1).message());
         assertEquals("must be at most 4096 characters", errors.get(6).message());
-        assertDoesNotThrow(() -> event(EventType.MESSAGE).message("  " + "m".repeat(4096) + "  ").build().validate());
+        assertDoesNotThrow(() -> event(EventType.MESSAGE).message("  " + "m".repeat(4096) + "  ").build().validate(DomainLimits.DEFAULTS, T0));
     }
 
     @Test
@@ -91,14 +92,14 @@ class ValidationTest {
         assertEquals(List.of(error("level", "must be one of debug, info, warning, error")),
                 errorsOf(event(EventType.MESSAGE).message("x").level("fatal")));
         for (String level : List.of("debug", "info", "warning", "error")) {
-            assertDoesNotThrow(() -> event(EventType.MESSAGE).message("x").level(level).build().validate());
+            assertDoesNotThrow(() -> event(EventType.MESSAGE).message("x").level(level).build().validate(DomainLimits.DEFAULTS, T0));
         }
     }
 
     @Test
     void everyBadFieldIsListedAndNamedInTheMessage() {
         InvalidEventException invalid = assertThrows(InvalidEventException.class,
-                () -> event(EventType.ITEM_FAIL).seq(-2L).level("loud").build().validate());
+                () -> event(EventType.ITEM_FAIL).seq(-2L).level("loud").build().validate(DomainLimits.DEFAULTS, T0));
 
         assertEquals(4, invalid.errors().size());
         assertEquals("invalid input: item is required for item_fail; error is required for item_fail; "
@@ -111,7 +112,7 @@ class ValidationTest {
             if (type.acceptedFromIngest()) {
                 Event minimal = event(type).stage("s").item("i").error("e").message("m").lastProcessedId("p")
                         .itemsByType(Map.of("t", 1L)).build();
-                assertDoesNotThrow(minimal::validate, type.wire());
+                assertDoesNotThrow(() -> minimal.validate(DomainLimits.DEFAULTS, T0), type.wire());
             }
         }
     }
@@ -139,13 +140,14 @@ class ValidationTest {
 
     @Test
     void aNewJobNeedsSaneNumbersAndDistinctStageNames() {
-        InvalidEventException invalid = assertThrows(InvalidEventException.class, () -> JobState.create("p", "j", "n",
+        InvalidEventException invalid = assertThrows(InvalidEventException.class, () -> JobState.create("p", "j", " ",
                 null, -1L, List.of(new StageSpec("a", 1L), new StageSpec(" a ", -2L), new StageSpec(" ", null)),
-                Map.of(), 0, T0));
+                Map.of(), 0, T0, DomainLimits.DEFAULTS));
 
         assertEquals(List.of(
+                error("name", "is required"),
                 error("total", "must not be negative"),
-                error("heartbeatSeconds", "must be at least 1"),
+                error("heartbeatSeconds", "must be between 5 and 604800"),
                 error("stages[1].name", "duplicates stage 'a'"),
                 error("stages[1].total", "must not be negative"),
                 error("stages[2].name", "is required")), invalid.errors());
@@ -153,10 +155,27 @@ class ValidationTest {
 
     @Test
     void aNewJobMayOmitOptionalParts() {
-        JobState job = JobState.create("p", "j", null, null, null, null, null, 30, T0);
+        JobState job = JobState.create("p", "j", "n", null, null, null, null, 30, T0, DomainLimits.DEFAULTS);
 
         assertEquals(List.of(), job.snapshot().stages());
         assertEquals(Map.of(), job.snapshot().labels());
         assertNull(job.snapshot().progress().total());
+    }
+
+    @Test
+    void textMustBeStorableNoNulNoUnpairedSurrogate() {
+        assertEquals(List.of(error("message", "must be text without U+0000 or unpaired surrogates")),
+                errorsOf(event(EventType.MESSAGE).message("a\u0000b")));
+        assertEquals(List.of(error("resumeState", "must be text without U+0000 or unpaired surrogates")),
+                errorsOf(event(EventType.CHECKPOINT).lastProcessedId("p").resumeState(Map.of("k\ud800", 1))));
+        assertEquals(List.of(error("item", "must be text without U+0000 or unpaired surrogates")),
+                errorsOf(event(EventType.ITEM_COMPLETE).item("x\udc00")));
+        assertDoesNotThrow(() -> event(EventType.MESSAGE).message("emoji \ud83d\ude00").build()
+                .validate(DomainLimits.DEFAULTS, T0));
+        InvalidEventException job = assertThrows(InvalidEventException.class, () -> JobState.create("p", "j",
+                "n\u0000", "o\ud800", null, List.of(new StageSpec("s\u0000", null)), Map.of("k", "v\u0000"), 60, T0,
+                DomainLimits.DEFAULTS));
+        assertEquals(List.of("name", "operation", "labels", "stages[0].name"),
+                job.errors().stream().map(FieldError::field).toList());
     }
 }

@@ -12,7 +12,7 @@ import io.restassured.specification.RequestSpecification;
 /** Small helpers over the real HTTP API for tests: tokens, jobs, events. */
 public final class Api {
 
-    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef-0123";
 
     private Api() {
     }

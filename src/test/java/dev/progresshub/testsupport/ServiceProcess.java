@@ -40,6 +40,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Starts an instance and waits until it reports ready. */
     public static ServiceProcess start(String name, String jdbcUrl) {
+        ServiceProcess service = spawn(name, jdbcUrl, Api.ADMIN_TOKEN);
+        service.awaitReady();
+        return service;
+    }
+
+    /** Starts an instance with the given bootstrap admin token, without waiting for it (it may refuse to start). */
+    public static ServiceProcess spawn(String name, String jdbcUrl, String adminToken) {
         int port = EmbeddedDatabase.freePort();
         List<String> command = new ArrayList<>(launcher());
         command.addAll(List.of(
@@ -59,10 +66,8 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logDir.resolve(name + "-" + System.currentTimeMillis() + ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().put("PROGRESS_HUB_ADMIN_TOKEN", Api.ADMIN_TOKEN);
-            ServiceProcess service = new ServiceProcess(name, port, builder.start(), log);
-            service.awaitReady();
-            return service;
+            builder.environment().put("PROGRESS_HUB_ADMIN_TOKEN", adminToken);
+            return new ServiceProcess(name, port, builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

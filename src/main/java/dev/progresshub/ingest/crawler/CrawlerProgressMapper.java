@@ -1,5 +1,6 @@
 package dev.progresshub.ingest.crawler;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.InvalidEventException;
@@ -32,7 +34,7 @@ final class CrawlerProgressMapper {
     private CrawlerProgressMapper() {
     }
 
-    static List<Event> events(CrawlerProgress p) {
+    static List<Event> events(CrawlerProgress p, DomainLimits limits, Instant now) {
         String status = p.status() == null ? "processing" : p.status();
         if (!STATUSES.contains(status)) {
             throw new InvalidEventException("status", "one of " + String.join(", ", STATUSES));
@@ -57,7 +59,7 @@ final class CrawlerProgressMapper {
         }
         special(status, p).ifPresent(events::add);
         lifecycleEnd(status, p).ifPresent(events::add);
-        return AdapterEvents.validated(events, PAYLOAD_FIELDS);
+        return AdapterEvents.validated(events, PAYLOAD_FIELDS, limits, now);
     }
 
     private static boolean hasProgress(CrawlerProgress p) {

@@ -1,5 +1,7 @@
 package dev.progresshub.ingest.crawler;
 
+import java.time.Clock;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.UriInfo;
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.errors.ProblemException;
 import dev.progresshub.ingest.IngestResource;
 import dev.progresshub.ingest.IngestService;
@@ -34,14 +37,22 @@ import io.smallrye.common.annotation.Blocking;
 @Produces(MediaType.APPLICATION_JSON)
 public class CrawlerProgressResource {
 
+    /** Within the Idempotency-Key bound, with the "update:" prefix it is stored under. */
+    private static final int MAX_UPDATE_ID_CHARS = 200;
+
     private final IngestService ingest;
     private final JsonBodies bodies;
     private final CurrentCaller caller;
+    private final DomainLimits limits;
+    private final Clock clock;
 
-    CrawlerProgressResource(IngestService ingest, JsonBodies bodies, CurrentCaller caller) {
+    CrawlerProgressResource(IngestService ingest, JsonBodies bodies, CurrentCaller caller, DomainLimits limits,
+            Clock clock) {
         this.ingest = ingest;
         this.bodies = bodies;
         this.caller = caller;
+        this.limits = limits;
+        this.clock = clock;
     }
 
     @POST
@@ -52,11 +63,28 @@ public class CrawlerProgressResource {
         if (progress.taskId() == null || !IngestService.JOB_ID.matcher(progress.taskId()).matches()) {
             throw ProblemException.invalid("taskId", "required: 1-128 characters, letters, digits and . _ : @ -");
         }
-        var events = CrawlerProgressMapper.events(progress);
-        String retryKey = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
+        String updateId = progress.updateId();
+        if (updateId != null && (updateId.length() > MAX_UPDATE_ID_CHARS || updateId.indexOf('\u0000') >= 0)) {
+            throw ProblemException.invalid("updateId", "at most " + MAX_UPDATE_ID_CHARS + " characters, no U+0000");
+        }
+        if (progress.timeline() != null) {
+            bodies.checkEventCount(progress.timeline().size(), "timeline[]");
+        }
+        var events = CrawlerProgressMapper.events(progress, limits, clock.instant());
+        boolean keyedByUpdateId = idempotencyKey == null || idempotencyKey.isBlank();
+        String retryKey = !keyedByUpdateId ? idempotencyKey
                 : progress.updateId() == null || progress.updateId().isBlank() ? null : "update:" + progress.updateId();
         var request = IngestResource.request(caller.get(), retryKey, uri, body);
         JobKey key = new JobKey(caller.get().projectFor(project), progress.taskId());
-        return ingest.ingest(request, key, events).thenApply(IngestResource.answering(uri));
+        return ingest.ingest(request, key, events).exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            // the crawler never sent an Idempotency-Key: say what it did reuse
+            if (keyedByUpdateId && retryKey != null && cause instanceof ProblemException problem
+                    && problem.problem().status() == 422) {
+                throw ProblemException.updateIdReused(progress.updateId());
+            }
+            throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+        }).thenApply(IngestResource.answering(uri));
     }
 }

@@ -3,17 +3,21 @@ package dev.progresshub.ingest.log;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.progresshub.auth.Authenticator;
 import dev.progresshub.auth.Caller;
+import dev.progresshub.auth.Credentials;
 import dev.progresshub.auth.RateLimiter;
 import dev.progresshub.auth.Scope;
-import dev.progresshub.auth.TokenService;
+import dev.progresshub.auth.TokenRevoked;
 import dev.progresshub.config.JsonText;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.domain.Event;
@@ -30,6 +34,8 @@ import dev.progresshub.jobs.JobLoader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,35 +45,44 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * {@code POST /api/jobs/{id}/log} (CONTRACT section 4, seed 000): a process's output, possibly streamed for
  * its whole life ({@code python3 scrape.py | curl -T - …}). Served as a plain Vert.x route, ahead of JAX-RS,
- * because JAX-RS would buffer the body and cut it at the global body limit; so authentication, scope, rate
- * limit and the problem answers are done here, with the same services and the same problem shapes.
+ * because JAX-RS would buffer the body and cut it at the global body limit; so it authenticates through the
+ * same {@link Authenticator} as every resource and answers the same problem shapes. An upload ends when its
+ * token is revoked or expires ({@link TokenRevoked}), or when it sends nothing for the idle limit; what it
+ * reported so far is kept.
  */
 @ApplicationScoped
 public class LogIngestRoute {
 
     /** Before the global body-size check (order -2), which would refuse a large Content-Length. */
     static final int ROUTE_ORDER = -10;
-    private static final String BEARER = "Bearer ";
     private static final List<String> ACCEPTED_TYPES = List.of("text/plain", "application/octet-stream");
 
-    private final TokenService tokens;
+    private final Authenticator authenticator;
     private final RateLimiter rateLimiter;
     private final IngestService ingest;
     private final JobLoader loader;
     private final JsonText json;
     private final LogLineParser parser;
-    private final ProgressHubConfig.Ingest.Log config;
+    private final LogUpload.Bounds bounds;
     private final Map<String, Counter> lineCounters;
+    /** Open uploads by token id, so a revocation can end them. */
+    private final ConcurrentHashMap<String, Set<OpenUpload>> openUploads = new ConcurrentHashMap<>();
 
-    LogIngestRoute(TokenService tokens, RateLimiter rateLimiter, IngestService ingest, JobLoader loader,
+    private record OpenUpload(Context context, LogUpload upload) {
+    }
+
+    LogIngestRoute(Authenticator authenticator, RateLimiter rateLimiter, IngestService ingest, JobLoader loader,
             ObjectMapper mapper, JsonText json, JsonBodies bodies, ProgressHubConfig config, MeterRegistry registry) {
-        this.tokens = tokens;
+        this.authenticator = authenticator;
         this.rateLimiter = rateLimiter;
         this.ingest = ingest;
         this.loader = loader;
         this.json = json;
         this.parser = new LogLineParser(mapper, bodies.eventReader());
-        this.config = config.ingest().log();
+        this.bounds = new LogUpload.Bounds(config.ingest().log().maxLineBytes(),
+                Math.min(config.ingest().log().flushEvents(), config.limits().eventsPerRequest()),
+                config.ingest().log().flushInterval().toMillis(), config.limits().logIdleTimeout().toMillis(),
+                config.limits().logLinesPerRequestUnit());
         this.lineCounters = Map.of(
                 "event", lineCounter(registry, "event"),
                 "ignored", lineCounter(registry, "ignored"),
@@ -86,16 +101,16 @@ public class LogIngestRoute {
         request.pause();
         String id = context.pathParam("id");
         String project = request.getParam("project");
-        String token = bearerToken(request.getHeader("Authorization"));
+        Credentials credentials = Credentials.of(request.getHeader("Authorization"), null, null, false,
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
         String contentType = request.getHeader("Content-Type");
-        context.vertx().executeBlocking(() -> admit(token, contentType, project, id), false)
+        context.vertx().executeBlocking(() -> admit(credentials, contentType, project, id), false)
                 .onComplete(admitted -> {
                     if (admitted.failed()) {
                         refuse(context, admitted.cause());
                     } else {
                         continueIfExpected(request);
-                        new LogUpload(context.vertx(), request, parser, config.maxLineBytes(), config.flushEvents(),
-                                config.flushInterval().toMillis(), new UploadSink(context, admitted.result())).start();
+                        start(context, admitted.result());
                     }
                 });
     }
@@ -105,15 +120,8 @@ public class LogIngestRoute {
     }
 
     /** Who may upload, to which job: 401, 403, 429, 415, 400 and 409 before a byte of the body is read. */
-    private Admitted admit(String token, String contentType, String project, String id) {
-        if (token == null) {
-            throw ProblemException.unauthorized("send Authorization: Bearer <token>", false);
-        }
-        Caller caller = QuarkusTransaction.requiringNew().call(() -> tokens.authenticate(token));
-        rateLimiter.spend(caller.tokenId());
-        if (!caller.has(Scope.INGEST)) {
-            throw ProblemException.forbidden(Scope.INGEST.wire());
-        }
+    private Admitted admit(Credentials credentials, String contentType, String project, String id) {
+        Caller caller = authenticator.authorize(credentials, Scope.INGEST, false, id);
         if (!acceptedType(contentType)) {
             throw ProblemException.unsupportedMediaType("send the log as text/plain (or with no Content-Type)");
         }
@@ -125,6 +133,34 @@ public class LogIngestRoute {
                     throw new TerminalJobException(id, JobStatus.fromWire(job.status()));
                 });
         return new Admitted(caller, key);
+    }
+
+    private void start(RoutingContext context, Admitted admitted) {
+        String tokenId = admitted.caller().tokenId();
+        LogUpload upload = new LogUpload(context.vertx(), context.request(), parser, bounds,
+                new UploadSink(context, admitted));
+        OpenUpload open = new OpenUpload(Vertx.currentContext(), upload);
+        openUploads.computeIfAbsent(tokenId, id -> ConcurrentHashMap.newKeySet()).add(open);
+        context.response().closeHandler(ignored -> forget(tokenId, open));
+        context.response().endHandler(ignored -> forget(tokenId, open));
+        upload.start();
+    }
+
+    private void forget(String tokenId, OpenUpload open) {
+        openUploads.computeIfPresent(tokenId, (id, uploads) -> {
+            uploads.remove(open);
+            return uploads.isEmpty() ? null : uploads;
+        });
+    }
+
+    /** The token was revoked (on any instance) or expired: its uploads end, keeping what they reported. */
+    void onRevoked(@Observes TokenRevoked revoked) {
+        Set<OpenUpload> uploads = openUploads.remove(revoked.tokenId());
+        if (uploads != null) {
+            uploads.forEach(open -> open.context().runOnContext(ignored -> open.upload().interrupt(
+                    ProblemException.unauthorized("the token was revoked or expired during the upload; the lines"
+                            + " before that were kept", true))));
+        }
     }
 
     /** curl asks before sending a body of unknown length; the answer comes once the upload is admitted. */
@@ -140,14 +176,6 @@ public class LogIngestRoute {
         }
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return ACCEPTED_TYPES.contains(mediaType);
-    }
-
-    private static String bearerToken(String header) {
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = header.substring(BEARER.length()).strip();
-        return token.isEmpty() ? null : token;
     }
 
     /** A refusal ends the exchange: the rest of the body is not wanted, so the connection closes after it. */
@@ -168,11 +196,18 @@ public class LogIngestRoute {
         private final RoutingContext context;
         private final Caller caller;
         private final JobKey key;
+        private final String tokenId;
 
         UploadSink(RoutingContext context, Admitted admitted) {
             this.context = context;
             this.caller = admitted.caller();
             this.key = admitted.key();
+            this.tokenId = admitted.caller().tokenId();
+        }
+
+        @Override
+        public long spendLineUnit() {
+            return rateLimiter.tryTake(tokenId);
         }
 
         @Override

@@ -173,8 +173,8 @@ public final class LogLineParser {
         return text.length() <= max ? text : text.substring(0, max);
     }
 
-    private static List<Event> validated(List<Event> parsed) {
-        parsed.forEach(Event::validate);
+    private List<Event> validated(List<Event> parsed) {
+        parsed.forEach(events::validate);
         return parsed;
     }
 }

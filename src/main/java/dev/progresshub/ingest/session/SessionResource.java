@@ -14,8 +14,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
 
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
@@ -27,7 +26,7 @@ import dev.progresshub.jobs.JobKey;
 import dev.progresshub.read.JobQueryService;
 import dev.progresshub.streams.SseStreams;
 import io.smallrye.common.annotation.Blocking;
-import io.smallrye.mutiny.Multi;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The seed-001 session API (CONTRACT section 6), same data as the jobs API: creating and reporting need
@@ -111,11 +110,12 @@ public class SessionResource {
     @RequiresScope(value = Scope.READ, allowQueryToken = true)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
-    public Multi<OutboundSseEvent> stream(@PathParam("sessionId") String sessionId,
+    public void stream(@PathParam("sessionId") String sessionId,
             @QueryParam("project") String project, @HeaderParam("Last-Event-ID") String lastEventIdHeader,
-            @QueryParam("lastEventId") String lastEventIdQuery, @Context Sse sse) {
-        return streams.job(key(project, sessionId), SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery), sse,
-                format);
+            @QueryParam("lastEventId") String lastEventIdQuery, @Context HttpServerRequest request,
+            @Context SseEventSink sink) {
+        streams.job(caller.get(), key(project, sessionId), SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery),
+                format, request, sink);
     }
 
     private JobKey key(String project, String sessionId) {

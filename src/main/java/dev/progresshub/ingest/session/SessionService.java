@@ -12,6 +12,7 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.progresshub.config.JsonText;
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.JobSnapshot;
@@ -37,10 +38,12 @@ public class SessionService {
 
     private final IngestService ingest;
     private final JsonText json;
+    private final DomainLimits limits;
 
-    SessionService(IngestService ingest, JsonText json) {
+    SessionService(IngestService ingest, JsonText json, DomainLimits limits) {
         this.ingest = ingest;
         this.json = json;
+        this.limits = limits;
     }
 
     /** The new session's id, {@code {"sessionId": …}}, 201 with its status URL. */
@@ -51,9 +54,10 @@ public class SessionService {
         if (totalSteps < 1) {
             throw ProblemException.invalid("totalSteps", "at least 1");
         }
-        if (operation.length() > 512) {
-            throw ProblemException.invalid("operation", "at most 512 characters");
-        }
+        Map<String, String> labels = Map.of(SessionView.LABEL_KEY, SessionView.LABEL_VALUE);
+        // the rules JobState.create applies, checked before the request is queued
+        JobState.checkNew(operation, operation, totalSteps, List.of(), labels,
+                IngestService.DEFAULT_HEARTBEAT_SECONDS, limits);
         return ingest.submit(new NewSession(request, new JobKey(project, UUID.randomUUID().toString()), operation,
                 totalSteps));
     }
@@ -107,7 +111,7 @@ public class SessionService {
         public Optional<JobState> newJob(Instant now) {
             return Optional.of(JobState.create(key().project(), key().id(), operation, operation, totalSteps, List.of(),
                     Map.of(SessionView.LABEL_KEY, SessionView.LABEL_VALUE), IngestService.DEFAULT_HEARTBEAT_SECONDS,
-                    now));
+                    now, limits));
         }
 
         @Override
@@ -145,8 +149,8 @@ public class SessionService {
             if (!SessionView.LABEL_VALUE.equals(session.labels().get(SessionView.LABEL_KEY))) {
                 throw notFound();
             }
-            return ingest.answer(ingest.applyEvents(job, AdapterEvents.validated(events.apply(session), PAYLOAD_FIELDS),
-                    now));
+            return ingest.answer(ingest.applyEvents(job, AdapterEvents.validated(events.apply(session), PAYLOAD_FIELDS,
+                    limits, now), now));
         }
     }
 }

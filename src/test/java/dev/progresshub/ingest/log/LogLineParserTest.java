@@ -1,5 +1,7 @@
 package dev.progresshub.ingest.log;
 
+import java.time.Clock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,12 +20,13 @@ import dev.progresshub.domain.Event;
 import dev.progresshub.domain.EventType;
 import dev.progresshub.domain.InvalidEventException;
 import dev.progresshub.errors.ProblemException;
+import dev.progresshub.domain.DomainLimits;
 import dev.progresshub.ingest.EventReader;
 
 class LogLineParserTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule());
-    private final LogLineParser parser = new LogLineParser(MAPPER, new EventReader(MAPPER, 8192));
+    private final LogLineParser parser = new LogLineParser(MAPPER, new EventReader(MAPPER, DomainLimits.DEFAULTS, Clock.systemUTC()));
 
     private Event only(String line) {
         List<Event> events = parser.parse(line);
