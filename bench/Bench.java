@@ -10,6 +10,12 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,13 +58,34 @@ public class Bench {
         Api api = admin.withToken(admin.createToken("bench", "default", "ingest", "read"));
         PostgresStats database = new PostgresStats(settings.statsUrl());
 
-        new PollScenario(settings, api, server, database).run(report);
+        if (settings.runs("a")) {
+            new PollScenario(settings, api, server, database).run(report);
+        }
+        if (settings.runs("a64")) {
+            new PollVersusHealthScenario(settings, api, server).run(report);
+        }
+        if (settings.runs("db") && settings.jdbcUrl() != null) {
+            new DatabaseLimitScenario(settings).run(report);
+        }
         IngestScenario ingest = new IngestScenario(settings, api, server);
-        ingest.runBatchedOwnJobs(report);
-        ingest.runBatchedOneJob(report);
-        ingest.runSingleEvents(report);
-        ingest.runCrawlerReports(report);
-        new FanoutScenario(settings, api, server).run(report);
+        if (settings.runs("b1")) {
+            ingest.runBatchedOwnJobs(report);
+        }
+        if (settings.runs("b2")) {
+            ingest.runBatchedOneJob(report);
+        }
+        if (settings.runs("c1")) {
+            ingest.runSingleEventsOneJob(report);
+        }
+        if (settings.runs("c32")) {
+            ingest.runSingleEventsManyJobs(report);
+        }
+        if (settings.runs("c2")) {
+            ingest.runCrawlerReports(report);
+        }
+        if (settings.runs("d")) {
+            new FanoutScenario(settings, api, server).run(report);
+        }
 
         Thread.sleep(settings.settle().toMillis());
         report.memoryAtEnd(server.sample());
@@ -70,7 +98,15 @@ public class Bench {
     /** What run.sh passes in; every knob has a default so a bare {@code bench/run.sh} is a full run. */
     record Settings(String baseUrl, String adminToken, long serverPid, String statsUrl, Path reportPath,
             Duration duration, Duration warmup, Duration settle, int concurrency, int pollJobs, int batchSize,
-            int sseClients, int sseEventsPerSecond, long clockTicksPerSecond) {
+            int sseClients, int sseEventsPerSecond, long clockTicksPerSecond, String jdbcUrl, Set<String> scenarios,
+            int ingestClients, int ingestJobs, int pollConnections) {
+
+        /** Every scenario, in the order they run; BENCH_SCENARIOS picks some (e.g. {@code db,c1,c32}). */
+        static final List<String> ALL = List.of("a", "a64", "db", "b1", "b2", "c1", "c32", "c2", "d");
+
+        boolean runs(String scenario) {
+            return scenarios.contains(scenario);
+        }
 
         static Settings fromEnvironment() {
             return new Settings(
@@ -88,7 +124,12 @@ public class Bench {
                     (int) number("BENCH_BATCH_SIZE", 100),
                     (int) number("BENCH_SSE_CLIENTS", 1000),
                     (int) number("BENCH_SSE_RATE", 20),
-                    number("BENCH_CLK_TCK", 100));
+                    number("BENCH_CLK_TCK", 100),
+                    optional("BENCH_JDBC_URL", null),
+                    Set.copyOf(Arrays.asList(optional("BENCH_SCENARIOS", String.join(",", ALL)).split(","))),
+                    (int) number("BENCH_INGEST_CLIENTS", 16),
+                    (int) number("BENCH_INGEST_JOBS", 32),
+                    (int) number("BENCH_POLL_CONNECTIONS", 64));
         }
 
         private static String required(String name) {
@@ -244,6 +285,10 @@ public class Bench {
                 request.header("If-None-Match", ifNoneMatch);
             }
             return send(request.build());
+        }
+
+        int health() throws IOException, InterruptedException {
+            return send(HttpRequest.newBuilder(uri("/q/health/live")).timeout(TIMEOUT).GET().build()).statusCode();
         }
 
         long progressCurrent(String jobId) throws IOException, InterruptedException {
@@ -553,44 +598,72 @@ public class Bench {
     record IngestScenario(Settings settings, Api api, ServerProcess server) {
 
         void runBatchedOwnJobs(Report report) throws Exception {
-            List<IngestWorker> workers = workers(w -> "batched-own-" + w, settings.batchSize());
+            List<IngestWorker> workers = workers(settings.concurrency(), w -> List.of("batched-own-" + w),
+                    settings.batchSize());
             report.ingest("b1. Ingest, batches of " + settings.batchSize() + ", one job per worker",
-                    measure(workers, settings, server), workers.size(), workers.get(0).batchSize(), verify(workers));
+                    measure(workers, settings, server), workers.size(), settings.batchSize(), verify(workers));
         }
 
         void runBatchedOneJob(Report report) throws Exception {
-            List<IngestWorker> workers = workers(w -> "batched-shared", settings.batchSize());
+            List<IngestWorker> workers = workers(settings.concurrency(), w -> List.of("batched-shared"),
+                    settings.batchSize());
             report.ingest("b2. Ingest, batches of " + settings.batchSize() + ", all workers on one job",
-                    measure(workers, settings, server), workers.size(), workers.get(0).batchSize(), verify(workers));
+                    measure(workers, settings, server), workers.size(), settings.batchSize(), verify(workers));
         }
 
-        void runSingleEvents(Report report) throws Exception {
-            List<IngestWorker> workers = workers(w -> "single-" + w, 1);
-            report.ingest("c. Ingest, one event per request, one job per worker",
-                    measure(workers, settings, server), workers.size(), workers.get(0).batchSize(), verify(workers));
+        /** The issue's first figure: every client on one hot job, one event per request. */
+        void runSingleEventsOneJob(Report report) throws Exception {
+            List<IngestWorker> workers = workers(settings.ingestClients(), w -> List.of("single-hot"), 1);
+            Measured measured = measure(workers, settings, server);
+            report.ingest("c1. Ingest, one event per request, " + workers.size() + " clients on one job", measured,
+                    workers.size(), 1, verify(workers));
+            report.ratio("c1", measured);
+        }
+
+        /** A crawler fleet: the clients deal their requests over many jobs, one event per request. */
+        void runSingleEventsManyJobs(Report report) throws Exception {
+            List<IngestWorker> workers = workers(settings.ingestClients(), this::sharedJobs, 1);
+            Measured measured = measure(workers, settings, server);
+            report.ingest("c32. Ingest, one event per request, " + workers.size() + " clients over "
+                    + settings.ingestJobs() + " jobs", measured, workers.size(), 1, verify(workers));
+            report.ratio("c32", measured);
         }
 
         /** Seed 003's crawler: one report per request, each a delta of one issue, with its updateId. */
         void runCrawlerReports(Report report) throws Exception {
             List<CrawlerWorker> crawlers = new ArrayList<>();
-            for (int w = 0; w < settings.concurrency(); w++) {
-                crawlers.add(new CrawlerWorker(api, "crawler-" + w));
+            for (int w = 0; w < settings.ingestClients(); w++) {
+                crawlers.add(new CrawlerWorker(api, "crawler-" + w,
+                        sharedJobs(w).stream().map(job -> "task-" + job).toList()));
             }
             Measured measured = measure(crawlers, settings, server);
-            long acknowledged = 0;
+            Map<String, Long> acknowledgedByTask = new LinkedHashMap<>();
+            crawlers.forEach(crawler -> crawler.acknowledged().forEach((task, n) -> acknowledgedByTask.merge(task, n,
+                    Long::sum)));
             long counted = 0;
-            for (CrawlerWorker crawler : crawlers) {
-                acknowledged += crawler.acknowledged();
-                counted += api.issuesCounted(crawler.taskId());
+            for (String task : acknowledgedByTask.keySet()) {
+                counted += api.issuesCounted(task);
             }
-            report.ingest("c2. Crawler reports (seed 003), one task per crawler", measured, crawlers.size(), 1,
-                    new IngestCheck(crawlers.size(), acknowledged, counted));
+            long acknowledged = acknowledgedByTask.values().stream().mapToLong(Long::longValue).sum();
+            report.ingest("c2. Crawler reports (seed 003), " + crawlers.size() + " crawlers over "
+                    + acknowledgedByTask.size() + " tasks", measured, crawlers.size(), 1,
+                    new IngestCheck(acknowledgedByTask.size(), acknowledged, counted));
+            report.ratio("c2", measured);
         }
 
-        private List<IngestWorker> workers(IntFunction<String> jobOfWorker, int batchSize) {
+        /** Client w's share of the many jobs: w, w + clients, w + 2 × clients, … */
+        private List<String> sharedJobs(int worker) {
+            List<String> jobs = new ArrayList<>();
+            for (int j = worker % settings.ingestJobs(); j < settings.ingestJobs(); j += settings.ingestClients()) {
+                jobs.add("fleet-" + j);
+            }
+            return jobs.isEmpty() ? List.of("fleet-" + worker % settings.ingestJobs()) : jobs;
+        }
+
+        private List<IngestWorker> workers(int count, IntFunction<List<String>> jobsOfWorker, int batchSize) {
             List<IngestWorker> workers = new ArrayList<>();
-            for (int w = 0; w < settings.concurrency(); w++) {
-                workers.add(new IngestWorker(api, jobOfWorker.apply(w), "worker-" + w, batchSize));
+            for (int w = 0; w < count; w++) {
+                workers.add(new IngestWorker(api, jobsOfWorker.apply(w), "worker-" + w, batchSize));
             }
             return workers;
         }
@@ -599,7 +672,7 @@ public class Bench {
         private IngestCheck verify(List<IngestWorker> workers) throws Exception {
             Map<String, Long> acknowledgedByJob = new LinkedHashMap<>();
             for (IngestWorker worker : workers) {
-                acknowledgedByJob.merge(worker.jobId(), worker.acknowledged(), Long::sum);
+                worker.acknowledged().forEach((job, n) -> acknowledgedByJob.merge(job, n, Long::sum));
             }
             long counted = 0;
             for (String jobId : acknowledgedByJob.keySet()) {
@@ -617,41 +690,38 @@ public class Bench {
         }
     }
 
-    /** One reporting worker: numbered item_complete events to its job, a batch (or a single event) per request. */
+    /**
+     * One reporting worker: numbered item_complete events (its own worker + seq), a batch or a single event per
+     * request, to its jobs in turn.
+     */
     static final class IngestWorker implements Client {
         private final Api api;
-        private final String jobId;
+        private final List<String> jobIds;
         private final String workerName;
         private final int batchSize;
+        private final Map<String, Long> acknowledged = new LinkedHashMap<>();
         private long nextSeq = 1;
-        private long acknowledged;
+        private int nextJob;
 
-        IngestWorker(Api api, String jobId, String workerName, int batchSize) {
+        IngestWorker(Api api, List<String> jobIds, String workerName, int batchSize) {
             this.api = api;
-            this.jobId = jobId;
+            this.jobIds = jobIds;
             this.workerName = workerName;
             this.batchSize = batchSize;
         }
 
-        String jobId() {
-            return jobId;
-        }
-
-        long acknowledged() {
+        Map<String, Long> acknowledged() {
             return acknowledged;
-        }
-
-        int batchSize() {
-            return batchSize;
         }
 
         @Override
         public boolean sendOne() throws Exception {
+            String jobId = jobIds.get(nextJob++ % jobIds.size());
             HttpResponse<String> answer = api.postEvents(jobId, nextRequestBody());
             if (answer.statusCode() != 200) {
                 return false;
             }
-            acknowledged += Api.accepted(answer);
+            acknowledged.merge(jobId, Api.accepted(answer), Long::sum);
             return true;
         }
 
@@ -672,37 +742,155 @@ public class Bench {
         }
     }
 
-    /** A crawler reporting to /api/internal/jobs/progress: processedItems, a one-issue delta, resume point. */
+    /** A crawler reporting to /api/internal/jobs/progress for its tasks in turn: processedItems, a one-issue delta. */
     static final class CrawlerWorker implements Client {
         private final Api api;
-        private final String taskId;
-        private long processed;
-        private long acknowledged;
+        private final String name;
+        private final List<String> taskIds;
+        private final Map<String, Long> acknowledged = new LinkedHashMap<>();
+        private long reports;
+        private int nextTask;
 
-        CrawlerWorker(Api api, String taskId) {
+        CrawlerWorker(Api api, String name, List<String> taskIds) {
             this.api = api;
-            this.taskId = taskId;
+            this.name = name;
+            this.taskIds = taskIds;
         }
 
-        String taskId() {
-            return taskId;
-        }
-
-        long acknowledged() {
+        Map<String, Long> acknowledged() {
             return acknowledged;
         }
 
         @Override
         public boolean sendOne() throws Exception {
-            long next = processed + 1;
+            String taskId = taskIds.get(nextTask++ % taskIds.size());
+            long next = reports + 1;
+            // processedItems is a max across the task's crawlers, so it only grows: this crawler's report count
             HttpResponse<String> answer = api.postCrawlerReport("""
                     {"taskId":"%s","status":"processing","processedItems":%d,"itemsByType":{"issues":1},\
-                    "lastProcessedId":"issue-%d","updateId":"%s-%d"}""".formatted(taskId, next, next, taskId, next));
+                    "lastProcessedId":"issue-%d","updateId":"%s-%d"}""".formatted(taskId, next, next, name, next));
             if (answer.statusCode() != 200) {
                 return false;
             }
-            processed = next;
-            acknowledged++;
+            reports = next;
+            acknowledged.merge(taskId, 1L, Long::sum);
+            return true;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // a64. A poll against the cheapest answer the server has
+
+    /**
+     * At many connections, the 2-second poll (304, and 200 with the body) against {@code /q/health/live}, the
+     * cheapest answer of the same server: the ratio says how close the poll path is to the HTTP stack's floor.
+     */
+    record PollVersusHealthScenario(Settings settings, Api api, ServerProcess server) {
+
+        void run(Report report) throws Exception {
+            List<String> jobs = new ArrayList<>();
+            Map<String, String> etags = new LinkedHashMap<>();
+            for (int i = 0; i < settings.pollJobs(); i++) {
+                String jobId = "poll64-" + i;
+                Api.expect(api.postEvents(jobId, "{\"type\":\"job_start\",\"total\":1000}"), 200);
+                HttpResponse<String> snapshot = api.snapshot(jobId, null);
+                jobs.add(jobId);
+                etags.put(jobId, snapshot.headers().firstValue("ETag").orElseThrow());
+            }
+            int connections = settings.pollConnections();
+            Measured health = measure(clients(connections, c -> () -> api.health() == 200), settings, server);
+            Measured notModified = measure(clients(connections, c -> {
+                int[] next = { c };
+                return () -> {
+                    String job = jobs.get(next[0]++ % jobs.size());
+                    return api.snapshot(job, etags.get(job)).statusCode() == 304;
+                };
+            }), settings, server);
+            Measured full = measure(clients(connections, c -> {
+                int[] next = { c };
+                return () -> api.snapshot(jobs.get(next[0]++ % jobs.size()), null).statusCode() == 200;
+            }), settings, server);
+            report.pollVersusHealth(connections, health, notModified, full);
+        }
+
+        private static List<Client> clients(int count, IntFunction<Client> client) {
+            List<Client> clients = new ArrayList<>();
+            for (int c = 0; c < count; c++) {
+                clients.add(client.apply(c));
+            }
+            return clients;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // db. The database's own limit, the baseline of every ingest figure
+
+    /**
+     * What pgbench would measure, as a JDBC loop: N clients, each transaction one INSERT of an event-sized row
+     * and one UPDATE of a shared row, committed. A service that turns every request into such a transaction can
+     * never beat this rate; group commit is how it does.
+     */
+    record DatabaseLimitScenario(Settings settings) {
+
+        private static final String USER = "postgres";
+        private static final String PASSWORD = "postgres";
+        private static final String BODY = "{\"type\":\"item_complete\",\"item\":\"worker-1-item-1\","
+                + "\"worker\":\"worker-1\",\"seq\":1,\"at\":\"2026-11-27T00:00:00Z\"}";
+
+        void run(Report report) throws Exception {
+            String durability;
+            try (Connection setup = DriverManager.getConnection(settings.jdbcUrl(), USER, PASSWORD);
+                    Statement statement = setup.createStatement()) {
+                statement.execute("drop table if exists bench_limit_event, bench_limit_job");
+                statement.execute("create table bench_limit_job (id int primary key, counter bigint not null)");
+                statement.execute("insert into bench_limit_job values (1, 0)");
+                statement.execute("create table bench_limit_event (id bigserial primary key, client int not null, "
+                        + "body text not null)");
+                durability = "fsync=" + setting(statement, "fsync") + ", synchronous_commit="
+                        + setting(statement, "synchronous_commit");
+            }
+            List<DatabaseClient> clients = new ArrayList<>();
+            try {
+                for (int c = 0; c < settings.ingestClients(); c++) {
+                    clients.add(new DatabaseClient(DriverManager.getConnection(settings.jdbcUrl(), USER, PASSWORD), c));
+                }
+                ClosedLoop.run(clients, settings.warmup());
+                double clientCpuBefore = clientCpuSeconds();
+                LoadResult load = ClosedLoop.run(clients, settings.duration());
+                report.databaseLimit(load, clientCpuSeconds() - clientCpuBefore, clients.size(), durability);
+            } finally {
+                for (DatabaseClient client : clients) {
+                    client.connection().close();
+                }
+            }
+        }
+
+        private static String setting(Statement statement, String name) throws SQLException {
+            try (ResultSet row = statement.executeQuery("show " + name)) {
+                row.next();
+                return row.getString(1);
+            }
+        }
+    }
+
+    /** One pgbench-like client on its own connection. */
+    record DatabaseClient(Connection connection, int number, PreparedStatement insert, PreparedStatement update)
+            implements Client {
+
+        DatabaseClient(Connection connection, int number) throws SQLException {
+            this(connection, number,
+                    connection.prepareStatement("insert into bench_limit_event (client, body) values (?, ?)"),
+                    connection.prepareStatement("update bench_limit_job set counter = counter + 1 where id = 1"));
+            connection.setAutoCommit(false);
+        }
+
+        @Override
+        public boolean sendOne() throws SQLException {
+            insert.setInt(1, number);
+            insert.setString(2, DatabaseLimitScenario.BODY);
+            insert.executeUpdate();
+            update.executeUpdate();
+            connection.commit();
             return true;
         }
     }
@@ -924,6 +1112,10 @@ public class Bench {
         private final Settings settings;
         private final List<String> rows = new ArrayList<>();
         private final List<String> details = new ArrayList<>();
+        private final Map<String, Measured> ratioInputs = new LinkedHashMap<>();
+        private LoadResult databaseLimit;
+        private double pollRatio = Double.NaN;
+        private double fullPollRatio = Double.NaN;
         private final String startedAt = Instant.now().toString();
         private final String loadAverageAtStart = loadAverage();
         private ServerSample atStart;
@@ -979,6 +1171,68 @@ public class Bench {
                     """.formatted(name, workers, load.seconds(), load.ok(), load.failed(), failureNote(load),
                     measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, check.acknowledged(),
                     check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH"));
+        }
+
+        /** Keeps a single-event scenario for the ratio against the database's own limit. */
+        void ratio(String scenario, Measured measured) {
+            ratioInputs.put(scenario, measured);
+        }
+
+        void databaseLimit(LoadResult load, double clientCpuSeconds, int clients, String durability) {
+            databaseLimit = load;
+            rows.add("| db. The database's own limit: %d JDBC clients, INSERT + UPDATE of a shared row per transaction | %,.0f tx/s | %s | %s | %d | – | %.1f | – |"
+                    .formatted(clients, load.perSecond(), millis(load.latencies().percentileMillis(50)),
+                            millis(load.latencies().percentileMillis(99)), load.failed(), clientCpuSeconds));
+            details.add("""
+                    ### db. The database's own limit
+
+                    %d clients, %.1f s: %,d transactions (%s), %,.0f tx/s. The same PostgreSQL the service uses, while
+                    the service idles: the rate a service that makes one transaction of every request cannot pass.
+                    """.formatted(clients, load.seconds(), load.ok(), durability, load.perSecond()));
+        }
+
+        void pollVersusHealth(int connections, Measured health, Measured notModified, Measured full) {
+            pollRatio = notModified.load().perSecond() / health.load().perSecond();
+            fullPollRatio = full.load().perSecond() / health.load().perSecond();
+            row("a64. GET /q/health/live, " + connections + " connections",
+                    "%,.0f req/s".formatted(health.load().perSecond()), health);
+            row("a64. Poll → 304, " + connections + " connections",
+                    "%,.0f 304/s".formatted(notModified.load().perSecond()), notModified);
+            row("a64. Poll → 200 with the snapshot, " + connections + " connections",
+                    "%,.0f 200/s".formatted(full.load().perSecond()), full);
+            details.add("""
+                    ### a64. Poll against the HTTP stack's floor
+
+                    %d connections. /q/health/live %,.0f req/s (%.3f ms server CPU each); poll → 304 %,.0f req/s
+                    (%.3f ms); poll → 200 %,.0f req/s (%.3f ms). 304 ÷ health = %.2f; 200 ÷ health = %.2f.
+                    """.formatted(connections, health.load().perSecond(), health.cpuMillisPerRequest(),
+                    notModified.load().perSecond(), notModified.cpuMillisPerRequest(), full.load().perSecond(),
+                    full.cpuMillisPerRequest(), pollRatio, fullPollRatio));
+        }
+
+        /** The figures of issue 8, each beside its baseline of this same run. */
+        private String ratios() {
+            StringBuilder table = new StringBuilder("""
+                    ## Ratios (issue 8)
+
+                    | figure | value | p50 | p99 | server CPU per request | goal |
+                    |---|---:|---:|---:|---:|---|
+                    """);
+            ratioInputs.forEach((scenario, measured) -> {
+                LoadResult load = measured.load();
+                String ratio = databaseLimit == null ? "%,.0f /s (no db baseline)".formatted(load.perSecond())
+                        : "%.2f (%,.0f /s ÷ %,.0f tx/s)".formatted(load.perSecond() / databaseLimit.perSecond(),
+                                load.perSecond(), databaseLimit.perSecond());
+                table.append("| %s ÷ database's own rate | %s | %s | %s | %.3f ms | ≥ 2.0, ≤ 0.2 ms, p99 ≤ 50 ms |\n"
+                        .formatted(scenario, ratio, millis(load.latencies().percentileMillis(50)),
+                                millis(load.latencies().percentileMillis(99)), measured.cpuMillisPerRequest()));
+            });
+            if (!Double.isNaN(pollRatio)) {
+                table.append("| 304 poll ÷ /q/health/live | %.2f | | | | ≥ 0.8 |\n".formatted(pollRatio));
+                table.append("| 200 poll ÷ /q/health/live | %.2f | | | | a 304 at least as fast as a 200 |\n"
+                        .formatted(fullPollRatio));
+            }
+            return table.toString();
         }
 
         void fanout(FanoutResult result) {
@@ -1039,13 +1293,15 @@ public class Bench {
                     |---|---:|---:|---:|---:|---:|---:|---:|
                     %s
 
+                    %s
+
                     ### e. Idle memory
 
                     Server RSS right after start: %s (%d threads); after the whole run and %d s idle: %s (%d threads).
 
                     %s""".formatted(startedAt, Runtime.getRuntime().availableProcessors(), loadAverageAtStart,
                     Runtime.version(), settings.duration().toSeconds(), settings.warmup().toSeconds(),
-                    settings.concurrency(), String.join("\n", rows), megabytes(atStart.rssKb()), atStart.threads(),
+                    settings.concurrency(), String.join("\n", rows), ratios(), megabytes(atStart.rssKb()), atStart.threads(),
                     settings.settle().toSeconds(), megabytes(atEnd.rssKb()), atEnd.threads(),
                     String.join("\n", details));
         }

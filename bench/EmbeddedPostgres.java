@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -17,7 +18,7 @@ import dev.progresshub.ops.devdb.DevPostgres;
 
 /**
  * The benchmark's database: a real PostgreSQL started by the project's own {@code DevPostgres} (zonky embedded
- * binaries), all files under the given home directory. Prints {@code jdbc-url=...} and {@code stats-url=...},
+ * binaries), durable (fsync and synchronous_commit on), all files under the given home directory. Prints {@code jdbc-url=...} and {@code stats-url=...},
  * then serves the stats URL until it is killed (SIGTERM stops PostgreSQL through DevPostgres' shutdown hook).
  *
  * <p>The stats URL answers PostgreSQL's own activity counters of the service's database, which is how the
@@ -39,7 +40,9 @@ public class EmbeddedPostgres {
 
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args.length > 0 ? args[0] : "target/bench-postgres").toAbsolutePath();
-        String jdbcUrl = DevPostgres.start(home);
+        // zonky's defaults (postgres -F, synchronous_commit=off) skip the disk flush of a commit: a benchmark of
+        // ingest must pay it, as production does
+        String jdbcUrl = DevPostgres.start(home, Map.of("fsync", "on", "synchronous_commit", "on"));
         String monitorUrl = createMonitorDatabase(jdbcUrl);
         HttpServer statsServer = serveStats(monitorUrl);
         System.out.println("jdbc-url=" + jdbcUrl);

@@ -8,6 +8,10 @@
 #   BENCH_BATCH_SIZE=100   events per batched ingest request
 #   BENCH_SSE_CLIENTS=1000 SSE clients on one job's stream
 #   BENCH_SSE_RATE=20      events per second posted while they listen
+#   BENCH_INGEST_CLIENTS=16 clients of the single-event, crawler and database-limit scenarios
+#   BENCH_INGEST_JOBS=32   jobs those clients share in the many-jobs scenarios
+#   BENCH_POLL_CONNECTIONS=64 connections of the poll-versus-health scenario
+#   BENCH_SCENARIOS=a,a64,db,b1,b2,c1,c32,c2,d   run only these (e.g. BENCH_SCENARIOS=db,c1,c32,c2 for ingest)
 #   BENCH_SKIP_BUILD=1     reuse target/ from an earlier run
 set -euo pipefail
 
@@ -74,9 +78,10 @@ run_load() {
     BENCH_ADMIN_TOKEN="$ADMIN_TOKEN" \
     BENCH_SERVER_PID="$server_pid" \
     BENCH_STATS_URL="$STATS_URL" \
+    BENCH_JDBC_URL="$JDBC_URL" \
     BENCH_CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
     BENCH_REPORT=target/bench-report.md \
-        "$JAVA" bench/Bench.java
+        "$JAVA" -cp "$(tr ':' '\n' <"$CLASSPATH_FILE" | grep '/postgresql-[0-9.]*\.jar$' | head -1)" bench/Bench.java
 }
 
 # Waits until a process writes "<name>=<value>" to its log; prints the value.

@@ -38,7 +38,32 @@ public class Authenticator {
      * refused elsewhere (403) and does not find other jobs (404).
      */
     public Caller authorize(Credentials credentials, Scope scope, boolean shareLinks, String jobInPath) {
-        Caller caller = authenticate(credentials);
+        return permitted(authenticate(credentials), scope, shareLinks, jobInPath);
+    }
+
+    /**
+     * The non-blocking half of {@link #authorize}, for routes on the event loop: the caller behind a bearer
+     * token this instance already knows (cached, or the bootstrap admin), without any database work and
+     * without spending anything. Empty means "not known here": take the full path on a worker, not "refused".
+     * Whatever is answered with it must first pass {@link #admitKnown}.
+     */
+    public Optional<Caller> known(Credentials credentials) {
+        return credentials.token() == null ? Optional.empty() : tokens.cached(credentials.token());
+    }
+
+    /**
+     * The rest of {@link #authorize} for a caller from {@link #known}: expiry, the rate limit, the scope and
+     * what a share link may reach, exactly as the full path checks them. Non-blocking.
+     */
+    public Caller admitKnown(Credentials credentials, Caller known, Scope scope, boolean shareLinks,
+            String jobInPath) {
+        Caller caller = failuresCounted(credentials, () -> tokens.unexpired(known));
+        expiry.watch(caller);
+        rateLimiter.spend(caller.tokenId());
+        return permitted(caller, scope, shareLinks, jobInPath);
+    }
+
+    private static Caller permitted(Caller caller, Scope scope, boolean shareLinks, String jobInPath) {
         if (!caller.has(scope)) {
             throw ProblemException.forbidden(scope.wire());
         }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -92,8 +93,11 @@ public class ClusterListener {
         return connected;
     }
 
-    /** Tracks the newest committed event this instance knows of, the catch-up starting point. */
-    void track(@Observes JobChanged change) {
+    /**
+     * Tracks the newest committed event this instance knows of, the catch-up starting point: only once the
+     * change committed, so a reconnect never starts past an event that was rolled back or not yet visible.
+     */
+    void track(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
         change.events().forEach(e -> lastSeenEventId.accumulateAndGet(e.id(), Math::max));
     }
 
@@ -102,14 +106,18 @@ public class ClusterListener {
         boolean firstConnection = true;
         while (running) {
             try (Connection connection = dataSource.getConnection()) {
-                listen(connection);
-                connected = true;
-                backoff = Duration.ofMillis(100);
-                if (!firstConnection) {
-                    catchUp();
+                try {
+                    listen(connection);
+                    connected = true;
+                    backoff = Duration.ofMillis(100);
+                    if (!firstConnection) {
+                        catchUp();
+                    }
+                    firstConnection = false;
+                    receive(connection.unwrap(PGConnection.class));
+                } finally {
+                    unlisten(connection);
                 }
-                firstConnection = false;
-                receive(connection.unwrap(PGConnection.class));
             } catch (SQLException | RuntimeException e) {
                 if (running) {
                     LOG.warnf("cluster listener lost the database (%s); retrying in %d ms", e.getMessage(),
@@ -130,6 +138,19 @@ public class ClusterListener {
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
             statement.execute("LISTEN " + ClusterNotifier.CHANNEL);
+        }
+    }
+
+    /**
+     * Hands the connection back to the pool clean. Notifications are read from the unwrapped driver connection,
+     * so the pool never saw it fail: this statement goes through the pool's wrapper, which discards a dead
+     * connection instead of lending it to the next transaction, and a live one stops listening.
+     */
+    private static void unlisten(Connection connection) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("UNLISTEN *");
+        } catch (SQLException gone) {
+            LOG.debugf("listen connection not reusable (%s); the pool discards it", gone.getMessage());
         }
     }
 

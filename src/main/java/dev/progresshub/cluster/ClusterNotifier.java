@@ -1,32 +1,47 @@
 package dev.progresshub.cluster;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
-import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import dev.progresshub.auth.TokenRevocation;
 import dev.progresshub.cluster.ClusterMessage.Kind;
 import dev.progresshub.config.JsonText;
+import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobKey;
+import dev.progresshub.jobs.StoredEvent;
+import io.agroal.api.AgroalDataSource;
 
 /**
  * Sends cluster messages inside the writer's transaction, so PostgreSQL delivers them only on commit.
- * One NOTIFY per transaction, never one per event: NOTIFY takes a database-wide lock at commit.
+ * One message per job per transaction, never one per event (NOTIFY takes a database-wide lock at commit),
+ * and all of a transaction's job messages in one statement just before it commits: a group commit over
+ * many jobs costs one round trip, not one per job.
  */
 @ApplicationScoped
 public class ClusterNotifier {
 
     static final String CHANNEL = "progress_hub";
+    private static final Object PENDING = ClusterNotifier.class.getName() + ".pending";
 
     private final String instanceId = UUID.randomUUID().toString();
-    private final EntityManager entityManager;
+    private final AgroalDataSource dataSource;
+    private final TransactionSynchronizationRegistry transactions;
     private final JsonText json;
 
-    ClusterNotifier(EntityManager entityManager, JsonText json) {
-        this.entityManager = entityManager;
+    ClusterNotifier(AgroalDataSource dataSource, TransactionSynchronizationRegistry transactions, JsonText json) {
+        this.dataSource = dataSource;
+        this.transactions = transactions;
         this.json = json;
     }
 
@@ -34,24 +49,64 @@ public class ClusterNotifier {
         return instanceId;
     }
 
-    public void jobChanged(JobKey key, long version, long afterEventId, long lastEventId) {
-        send(new ClusterMessage(instanceId, Kind.JOB_CHANGED, key.project(), key.id(), version, afterEventId,
-                lastEventId, null));
-    }
-
-    public void jobDeleted(JobKey key, long version) {
-        send(new ClusterMessage(instanceId, Kind.JOB_DELETED, key.project(), key.id(), version, null, null, null));
+    /**
+     * A change fired inside a committing transaction is this instance's own: the others hear of it. The
+     * changes the listener replays from other instances are fired outside any transaction.
+     */
+    void announce(@Observes JobChanged change) {
+        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+            return;
+        }
+        if (change.deleted()) {
+            pending().add(json.of(new ClusterMessage(instanceId, Kind.JOB_DELETED, change.key().project(),
+                    change.key().id(), change.version(), null, null, null)));
+            return;
+        }
+        List<StoredEvent> events = change.events();
+        long last = events.isEmpty() ? change.snapshot().lastEventId() : events.getLast().id();
+        long after = events.isEmpty() ? last : events.getFirst().id() - 1;
+        pending().add(json.of(new ClusterMessage(instanceId, Kind.JOB_CHANGED, change.key().project(),
+                change.key().id(), change.version(), after, last, null)));
     }
 
     /** Inside the revoking transaction, so the others hear of it only once it is committed. */
     void tokenRevoked(@Observes(during = TransactionPhase.IN_PROGRESS) TokenRevocation revocation) {
-        send(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null, revocation.tokenId()));
+        send(List.of(json.of(new ClusterMessage(instanceId, Kind.TOKEN_REVOKED, null, null, null, null, null,
+                revocation.tokenId()))));
     }
 
-    private void send(ClusterMessage message) {
-        entityManager.createNativeQuery("select cast(pg_notify(?1, ?2) as text)")
-                .setParameter(1, CHANNEL)
-                .setParameter(2, json.of(message))
-                .getSingleResult();
+    /** This transaction's job messages, sent together right before it commits. */
+    @SuppressWarnings("unchecked")
+    private List<String> pending() {
+        List<String> messages = (List<String>) transactions.getResource(PENDING);
+        if (messages == null) {
+            List<String> collected = new ArrayList<>();
+            transactions.putResource(PENDING, collected);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    send(collected);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    // delivered by PostgreSQL on commit, dropped on rollback: nothing to do here
+                }
+            });
+            messages = collected;
+        }
+        return messages;
+    }
+
+    private void send(List<String> messages) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement notify = connection.prepareStatement(
+                        "select count(pg_notify(?, message)) from unnest(?::text[]) as message")) {
+            notify.setString(1, CHANNEL);
+            notify.setArray(2, connection.createArrayOf("text", messages.toArray()));
+            notify.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cluster notification failed: " + e.getMessage(), e);
+        }
     }
 }

@@ -176,5 +176,9 @@ public interface ProgressHubConfig {
         /** Log lines an upload may send per rate-limit unit it spends. */
         @WithDefault("100")
         int logLinesPerRequestUnit();
+
+        /** Ingest requests waiting for a commit; beyond, 503 + Retry-After. */
+        @WithDefault("10000")
+        int ingestQueue();
     }
 }

@@ -73,6 +73,12 @@ public class ProblemException extends RuntimeException {
                 "this Idempotency-Key was already used with a different request body"), Map.of());
     }
 
+    /** The service cannot take this request now (a full queue, a failed commit); nothing of it was applied. */
+    public static ProblemException unavailable(String detail, long retryAfterSeconds) {
+        return new ProblemException(Problem.of(503, "unavailable", "Service unavailable", detail),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     /** The crawler payload's {@code updateId} stands in for an Idempotency-Key; its reuse is named as such. */
     public static ProblemException updateIdReused(String updateId) {
         return new ProblemException(Problem.of(422, "update-id-reused", "updateId reused",

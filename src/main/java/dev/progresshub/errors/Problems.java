@@ -66,7 +66,8 @@ public final class Problems {
         return Problem.of(400, "malformed-json", "Malformed JSON", "the body is not valid JSON" + where);
     }
 
-    private static boolean causedByLostDatabase(Throwable e) {
+    /** Whether the failure, or one of its causes, is a lost or unreachable database. */
+    public static boolean causedByLostDatabase(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof JDBCConnectionException || t instanceof SQLTransientConnectionException) {
                 return true;

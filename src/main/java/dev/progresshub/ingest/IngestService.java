@@ -3,7 +3,6 @@ package dev.progresshub.ingest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,11 +11,10 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 
 import dev.progresshub.auth.Caller;
@@ -30,15 +28,12 @@ import dev.progresshub.domain.JobState;
 import dev.progresshub.domain.StageSpec;
 import dev.progresshub.errors.ProblemException;
 import dev.progresshub.jobs.JobKey;
-import dev.progresshub.jobs.JobStore;
-import dev.progresshub.jobs.LockedJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Applies what workers report. One request is one transaction: the job row is locked, every event is
- * applied in memory, the timeline rows go out in one JDBC batch and the state in one update. A 2xx is
- * sent only after that commit.
+ * Applies what workers report. Every request becomes an {@link IngestWork} for the group committer: many
+ * requests share one transaction, each gets its own answer once that transaction committed.
  */
 @ApplicationScoped
 public class IngestService {
@@ -46,20 +41,15 @@ public class IngestService {
     public static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}");
     public static final long DEFAULT_HEARTBEAT_SECONDS = 300;
 
-    private final JobStore store;
-    private final IdempotencyStore idempotency;
+    private final IngestCommitter committer;
     private final JsonText json;
-    private final Clock clock;
     private final DomainLimits limits;
     private final Counter acceptedEvents;
     private final Counter duplicateEvents;
 
-    IngestService(JobStore store, IdempotencyStore idempotency, JsonText json, Clock clock, DomainLimits limits,
-            MeterRegistry registry) {
-        this.store = store;
-        this.idempotency = idempotency;
+    IngestService(IngestCommitter committer, JsonText json, DomainLimits limits, MeterRegistry registry) {
+        this.committer = committer;
         this.json = json;
-        this.clock = clock;
         this.limits = limits;
         this.acceptedEvents = registry.counter("progresshub.ingest.events", "outcome", "accepted");
         this.duplicateEvents = registry.counter("progresshub.ingest.events", "outcome", "duplicate");
@@ -70,17 +60,25 @@ public class IngestService {
 
         private static final int MAX_KEY_LENGTH = 255;
 
-        /** The request's retry identity: its key, and a hash of what it asked, to spot a reused key. */
-        public static Request of(Caller caller, String idempotencyKey, String path, byte[] body) {
+        /** Without a key: applied every time it is sent. */
+        public static Request once(Caller caller) {
+            return new Request(caller, null, null);
+        }
+
+        /**
+         * The request's retry identity: its key, and a hash of what it asked (path, query and body), to spot a
+         * reused key.
+         */
+        public static Request of(Caller caller, String idempotencyKey, String pathAndQuery, byte[] body) {
             if (idempotencyKey == null || idempotencyKey.isBlank()) {
-                return new Request(caller, null, null);
+                return once(caller);
             }
             if (idempotencyKey.length() > MAX_KEY_LENGTH) {
                 throw ProblemException.invalid("Idempotency-Key", "at most " + MAX_KEY_LENGTH + " characters");
             }
             try {
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                digest.update(path.getBytes(StandardCharsets.UTF_8));
+                digest.update(pathAndQuery.getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(body);
                 return new Request(caller, idempotencyKey, HexFormat.of().formatHex(digest.digest()));
@@ -90,53 +88,54 @@ public class IngestService {
         }
     }
 
-    @Transactional
-    public IngestAnswer createJob(Request request, String project, CreateJobRequest body) {
+    /** {@code POST /api/jobs}: 201 when this request created the job, 200 when it already existed. */
+    public CompletionStage<IngestAnswer> createJob(Request request, String project, CreateJobRequest body) {
         if (body.id() != null) {
             validateJobId(body.id());
         }
         // the rules JobState.create applies, checked before the id is looked up: a bad body is a 400 even
         // when the job exists
         NewJob.of(body).check(limits);
-        return idempotent(request, () -> {
-            String id = body.id() == null ? UUID.randomUUID().toString() : body.id();
-            JobKey key = new JobKey(project, id);
-            Instant now = clock.instant();
-            Optional<LockedJob> existing = store.lock(key);
-            LockedJob job = existing.orElseGet(() -> store.lockOrCreate(key, () -> newJob(key, body, now)));
-            if (existing.isEmpty()) {
-                // a timeline event announces the new job to streams before any worker reports
-                store.commit(job, List.of(Event.builder(EventType.JOB_CREATED).build()), now);
-            }
-            return new IngestAnswer(existing.isPresent() ? 200 : 201, json.of(job.state().snapshot()), "/api/jobs/" + id);
-        });
+        JobKey key = new JobKey(project, body.id() == null ? UUID.randomUUID().toString() : body.id());
+        return committer.submit(new CreateJob(request, key, body));
     }
 
-    @Transactional
-    public IngestAnswer ingest(Request request, JobKey key, List<Event> events) {
-        return idempotent(request, () -> new IngestAnswer(200, json.of(apply(key, events)), null));
+    /** Events for a job (an unknown job is created). */
+    public CompletionStage<IngestAnswer> ingest(Request request, JobKey key, List<Event> events) {
+        Events work = new Events(request, key, events);
+        return committer.submit(work).thenApply(answer -> counted(work, answer));
+    }
+
+    /** Events an adapter found (a log batch): applied like a request without a key, answered as a receipt. */
+    public CompletionStage<IngestReceipt> apply(Caller caller, JobKey key, List<Event> events) {
+        Events work = new Events(Request.once(caller), key, events);
+        return committer.submit(work).thenApply(answer -> counted(work, answer)).thenApply(answer -> work.receipt);
+    }
+
+    /** Queues adapter work (sessions) that has rules of its own. */
+    public CompletionStage<IngestAnswer> submit(IngestWork work) {
+        return committer.submit(work);
     }
 
     /**
-     * Applies events to a job (creating it when unknown) inside the caller's transaction. Adapters that
-     * translate other payloads into events call this too, so there is one copy of the rules.
+     * Applies events to a job in a group; adapters with rules of their own call this too, so there is one
+     * copy of the rules and of the answer.
      */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public IngestReceipt apply(JobKey key, List<Event> events) {
-        Instant now = clock.instant();
-        boolean[] created = { false };
-        LockedJob job = store.lockOrCreate(key, () -> {
-            created[0] = true;
-            return JobState.create(key.project(), key.id(), key.id(), null, null, List.of(), Map.of(),
-                    DEFAULT_HEARTBEAT_SECONDS, now, limits);
-        });
+    public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now) {
+        return applyEvents(job, events, now, false);
+    }
+
+    /**
+     * As {@link #applyEvents(JobInGroup, List, Instant)}; {@code created} says these events created the job,
+     * which the receipt warns about unless they begin with job_start.
+     */
+    public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now, boolean created) {
         List<Warning> warnings = new ArrayList<>();
-        if (created[0] && !events.isEmpty() && events.getFirst().type() != EventType.JOB_START) {
-            warnings.add(new Warning("id", "no job '" + key.id() + "' existed, so these events created it; "
+        if (created && !events.isEmpty() && events.getFirst().type() != EventType.JOB_START) {
+            warnings.add(new Warning("id", "no job '" + job.key().id() + "' existed, so these events created it; "
                     + "a job usually begins with job_start or POST /api/jobs: check the id"));
         }
         int accepted = 0;
-        List<Event> timeline = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             String position = events.size() > 1 ? "[" + i + "]." : "";
@@ -144,36 +143,79 @@ public class IngestService {
                     == Applied.APPLIED) {
                 accepted++;
                 if (event.type().keptInTimeline()) {
-                    timeline.add(event);
+                    job.record(event);
+                } else {
+                    job.changed();
                 }
             }
         }
-        if (accepted > 0) {
-            store.commit(job, timeline, now);
-        }
-        acceptedEvents.increment(accepted);
-        duplicateEvents.increment(events.size() - accepted);
         JobState state = job.state();
         return new IngestReceipt(accepted, events.size() - accepted, new IngestReceipt.JobBrief(
                 state.status().wire(), state.requestedState() == null ? null : state.requestedState().wire(),
                 state.version()), warnings);
     }
 
-    /** Runs work at most once per Idempotency-Key; callers must hold a transaction. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public IngestAnswer idempotent(Request request, Supplier<IngestAnswer> work) {
-        if (request.idempotencyKey() == null) {
-            return work.get();
+    /** The answer of an applied events request. */
+    public IngestAnswer answer(IngestReceipt receipt) {
+        return new IngestAnswer(200, json.of(receipt), null);
+    }
+
+    private IngestAnswer counted(Events work, IngestAnswer answer) {
+        IngestReceipt receipt = work.receipt;
+        if (receipt != null) {
+            acceptedEvents.increment(receipt.accepted());
+            duplicateEvents.increment(receipt.duplicates());
         }
-        String tokenId = request.caller().tokenId();
-        Optional<IngestAnswer> first = idempotency.claim(tokenId, request.idempotencyKey(), request.requestHash(),
-                clock.instant());
-        if (first.isPresent()) {
-            return first.get();
-        }
-        IngestAnswer answer = work.get();
-        idempotency.remember(tokenId, request.idempotencyKey(), answer);
         return answer;
+    }
+
+    /** Events to one job, created when unknown. */
+    private final class Events extends IngestWork {
+        private final List<Event> events;
+        /** Set when applied; read once the commit completed the answer. */
+        private volatile IngestReceipt receipt;
+
+        Events(Request request, JobKey key, List<Event> events) {
+            super(request, key);
+            this.events = events;
+        }
+
+        @Override
+        public Optional<JobState> newJob(Instant now) {
+            return Optional.of(JobState.create(key().project(), key().id(), key().id(), null, null, List.of(), Map.of(),
+                    DEFAULT_HEARTBEAT_SECONDS, now, limits));
+        }
+
+        @Override
+        public IngestAnswer apply(JobInGroup job, Instant now) {
+            receipt = applyEvents(job, events, now, job.takeCreation());
+            return answer(receipt);
+        }
+    }
+
+    /** A new job: the request that created it announces it with a job_created event and answers 201. */
+    private final class CreateJob extends IngestWork {
+        private final CreateJobRequest body;
+
+        CreateJob(Request request, JobKey key, CreateJobRequest body) {
+            super(request, key);
+            this.body = body;
+        }
+
+        @Override
+        public Optional<JobState> newJob(Instant now) {
+            return Optional.of(IngestService.this.newJob(key(), body, now));
+        }
+
+        @Override
+        public IngestAnswer apply(JobInGroup job, Instant now) {
+            boolean created = job.takeCreation();
+            if (created) {
+                // a timeline event announces the new job to streams before any worker reports
+                job.record(Event.builder(EventType.JOB_CREATED).build());
+            }
+            return new IngestAnswer(created ? 201 : 200, json.of(job.state().snapshot()), "/api/jobs/" + key().id());
+        }
     }
 
     private JobState newJob(JobKey key, CreateJobRequest body, Instant now) {

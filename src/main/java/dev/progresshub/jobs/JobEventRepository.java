@@ -11,19 +11,6 @@ import io.quarkus.panache.common.Parameters;
 @ApplicationScoped
 public class JobEventRepository implements PanacheRepositoryBase<JobEventEntity, Long> {
 
-    /**
-     * Reserves {@code count} timeline ids in one round trip. Called while the job row is locked, so the ids
-     * of one job grow in the order its changes commit, on every instance.
-     */
-    @SuppressWarnings("unchecked")
-    public long[] reserveIds(int count) {
-        List<Number> ids = getEntityManager()
-                .createNativeQuery("select nextval('job_event_id_seq') from generate_series(1, ?1)")
-                .setParameter(1, count)
-                .getResultList();
-        return ids.stream().mapToLong(Number::longValue).sorted().toArray();
-    }
-
     /** Events of one job after an id, oldest first, optionally narrowed by type and stage. */
     public List<JobEventEntity> timeline(JobKey key, long afterId, String type, String stage, int limit) {
         StringBuilder query = new StringBuilder("project = :project and jobId = :job and id > :after");

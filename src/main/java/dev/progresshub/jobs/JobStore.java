@@ -2,17 +2,17 @@ package dev.progresshub.jobs;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
-
-import dev.progresshub.cluster.ClusterNotifier;
 import dev.progresshub.config.JsonText;
 import dev.progresshub.domain.JobSnapshot;
 import dev.progresshub.domain.JobState;
@@ -21,112 +21,115 @@ import dev.progresshub.domain.RequestedState;
 
 /**
  * Loads, locks and saves jobs. Every writer goes through {@link #commit}: it stores the new timeline events
- * and the state in the caller's transaction, sends one cluster notification, and announces the change to
- * the cache and the streams once the transaction has committed.
+ * and the states in the caller's transaction and fires one {@link JobChanged} per job inside it (the cluster
+ * notification is sent from there, so other instances hear of it only on commit); the cache and the streams
+ * observe it once the transaction has committed.
  */
 @ApplicationScoped
 @Transactional(TxType.MANDATORY)
 public class JobStore {
 
-    private final JobRepository jobs;
-    private final JobEventRepository events;
+    /** The one lock order of every writer, on every instance: no two groups can wait on each other. */
+    public static final Comparator<JobKey> LOCK_ORDER = Comparator.comparing(JobKey::project)
+            .thenComparing(JobKey::id);
+
+    private final JobRows rows;
     private final JobStateCodec codec;
     private final EventJson eventJson;
     private final JsonText json;
-    private final ClusterNotifier cluster;
     private final Event<JobChanged> changes;
 
-    JobStore(JobRepository jobs, JobEventRepository events, JobStateCodec codec, EventJson eventJson,
-            JsonText json, ClusterNotifier cluster, Event<JobChanged> changes) {
-        this.jobs = jobs;
-        this.events = events;
+    JobStore(JobRows rows, JobStateCodec codec, EventJson eventJson, JsonText json, Event<JobChanged> changes) {
+        this.rows = rows;
         this.codec = codec;
         this.eventJson = eventJson;
         this.json = json;
-        this.cluster = cluster;
         this.changes = changes;
     }
 
-    public Optional<LockedJob> lock(JobKey key) {
-        return jobs.findLocked(key).map(entity -> new LockedJob(entity, codec.read(entity.state)));
+    /** One job's change within a commit: its state after the change, and the timeline events it produced. */
+    public record Change(LockedJob job, List<dev.progresshub.domain.Event> timeline) {
     }
 
-    /** Locks the job, creating it first from {@code newJob} when it does not exist yet. */
-    public LockedJob lockOrCreate(JobKey key, Supplier<JobState> newJob) {
-        return lock(key).orElseGet(() -> {
-            jobs.insertIfAbsent(toNewEntity(newJob.get()));
-            return lock(key).orElseThrow();
-        });
+    public Optional<LockedJob> lock(JobKey key) {
+        return Optional.ofNullable(lockAll(List.of(key), Map.of()).get(key));
     }
 
     /**
-     * Saves the job's state with the timeline events it produced ({@code at} falls back to {@code now}),
-     * and returns the change as it will be published.
+     * Locks these jobs in {@link #LOCK_ORDER}, first creating those of {@code toCreate} that do not exist yet
+     * (flagged {@code created}). Each state is decoded once.
      */
+    public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate) {
+        List<JobRows.Columns> newRows = toCreate.values().stream().map(state -> columns(state, codec.write(state)))
+                .sorted(Comparator.comparing(JobRows.Columns::key, LOCK_ORDER)).toList();
+        List<JobKey> created = rows.insertAbsent(newRows);
+        Map<JobKey, LockedJob> locked = new LinkedHashMap<>();
+        rows.lockAll(keys.stream().distinct().sorted(LOCK_ORDER).toList()).forEach((key, row) -> locked.put(key,
+                new LockedJob(key, codec.read(row.stateJson()), created.contains(key), row.stateJson())));
+        return locked;
+    }
+
+    /** Saves one job's change; see {@link #commit(List, Instant)}. */
     public JobChanged commit(LockedJob job, List<dev.progresshub.domain.Event> timeline, Instant now) {
-        List<StoredEvent> stored = append(job, timeline, now);
-        JobEntity entity = job.entity();
-        copyState(job.state(), entity);
-        JobSnapshot snapshot = job.state().snapshot();
-        long firstNew = stored.isEmpty() ? entity.lastEventId : stored.getFirst().id() - 1;
-        cluster.jobChanged(job.key(), entity.version, firstNew, entity.lastEventId);
-        JobChanged change = new JobChanged(job.key(), entity.version, snapshot, json.of(snapshot), stored);
-        changes.fire(change);
-        return change;
+        return commit(List.of(new Change(job, timeline)), now).getFirst();
+    }
+
+    /**
+     * Saves the jobs' states with the timeline events they produced ({@code at} falls back to {@code now}):
+     * the ids in one round trip, the events in one batch, the states in another. Returns the changes as they
+     * will be published.
+     */
+    public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
+        int eventCount = jobChanges.stream().mapToInt(change -> change.timeline().size()).sum();
+        long[] ids = eventCount == 0 ? new long[0] : rows.reserveIds(eventCount);
+        List<JobRows.EventRow> eventRows = new ArrayList<>(eventCount);
+        List<List<StoredEvent>> storedByJob = new ArrayList<>();
+        int next = 0;
+        for (Change change : jobChanges) {
+            List<StoredEvent> stored = new ArrayList<>(change.timeline().size());
+            for (dev.progresshub.domain.Event event : change.timeline()) {
+                long id = ids[next++];
+                Instant at = event.at() != null ? event.at() : now;
+                String body = eventJson.write(id, event, at);
+                eventRows.add(new JobRows.EventRow(id, change.job().key(), event.type().wire(), event.stage(), at, body));
+                change.job().state().recordStored(id);
+                stored.add(new StoredEvent(id, event.type().wire(), event.stage(), body));
+            }
+            storedByJob.add(stored);
+        }
+        List<JobRows.Columns> states = jobChanges.stream()
+                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList();
+        rows.write(eventRows, states);
+        List<JobChanged> published = new ArrayList<>(jobChanges.size());
+        for (int i = 0; i < jobChanges.size(); i++) {
+            LockedJob job = jobChanges.get(i).job();
+            JobSnapshot snapshot = job.state().snapshot();
+            JobChanged change = new JobChanged(job.key(), job.state().version(), snapshot, json.of(snapshot),
+                    storedByJob.get(i));
+            changes.fire(change);
+            published.add(change);
+        }
+        return published;
     }
 
     public boolean delete(JobKey key) {
-        Optional<JobEntity> job = jobs.findLocked(key);
-        job.ifPresent(entity -> {
-            jobs.delete(entity);
-            cluster.jobDeleted(key, entity.version + 1);
-            changes.fire(JobChanged.deleted(key, entity.version + 1));
+        Optional<LockedJob> job = lock(key);
+        job.ifPresent(locked -> {
+            rows.delete(key);
+            changes.fire(JobChanged.deleted(key, locked.state().version() + 1));
         });
         return job.isPresent();
     }
 
-    private List<StoredEvent> append(LockedJob job, List<dev.progresshub.domain.Event> timeline, Instant now) {
-        if (timeline.isEmpty()) {
-            return List.of();
-        }
-        long[] ids = events.reserveIds(timeline.size());
-        List<StoredEvent> stored = new ArrayList<>(timeline.size());
-        for (int i = 0; i < timeline.size(); i++) {
-            dev.progresshub.domain.Event event = timeline.get(i);
-            JobEventEntity row = new JobEventEntity();
-            row.id = ids[i];
-            row.project = job.key().project();
-            row.jobId = job.key().id();
-            row.type = event.type().wire();
-            row.stage = event.stage();
-            row.at = event.at() != null ? event.at() : now;
-            row.body = eventJson.write(row.id, event, row.at);
-            events.persist(row);
-            job.state().recordStored(row.id);
-            stored.add(new StoredEvent(row.id, row.type, row.stage, row.body));
-        }
-        return stored;
+    /** Removes a job this transaction created for requests that were all refused; nobody has seen it. */
+    public void discardCreated(JobKey key) {
+        rows.delete(key);
     }
 
-    private JobEntity toNewEntity(JobState state) {
-        JobEntity entity = new JobEntity();
-        entity.project = state.project();
-        entity.id = state.id();
-        entity.createdAt = state.createdAt();
-        copyState(state, entity);
-        return entity;
-    }
-
-    private void copyState(JobState state, JobEntity entity) {
-        entity.status = state.status().wire();
-        entity.operation = state.operation();
-        entity.labels = json.of(state.labels());
-        entity.state = codec.write(state);
-        entity.version = state.version();
-        entity.lastEventId = state.lastEventId();
-        entity.updatedAt = state.updatedAt();
-        entity.finishedAt = state.finishedAt();
-        entity.stallAt = stallDeadline(state);
+    private JobRows.Columns columns(JobState state, String stateJson) {
+        return new JobRows.Columns(new JobKey(state.project(), state.id()), state.status().wire(), state.operation(),
+                json.of(state.labels()), stateJson, state.version(), state.lastEventId(), state.createdAt(),
+                state.updatedAt(), state.finishedAt(), stallDeadline(state));
     }
 
     /** Only a running job, or one whose cancel awaits the worker, can run out of time. */

@@ -2,10 +2,9 @@ package dev.progresshub.jobs;
 
 import dev.progresshub.domain.JobState;
 
-/** A job whose row is locked by the current transaction, with its decoded domain state. */
-public record LockedJob(JobEntity entity, JobState state) {
-
-    public JobKey key() {
-        return entity.key();
-    }
+/**
+ * A job whose row is locked by the current transaction, with its decoded domain state. {@code created}: this
+ * transaction inserted the row. {@code stateJson}: the state as stored, to start over from if a change is undone.
+ */
+public record LockedJob(JobKey key, JobState state, boolean created, String stateJson) {
 }

@@ -14,17 +14,27 @@ public record CachedSnapshot(long version, JobSnapshot snapshot, String json, St
                 "\"" + change.snapshot().createdAt().toEpochMilli() + "-" + change.version() + "\"");
     }
 
-    /** Whether an If-None-Match header names this tag (weak comparison, as RFC 9110 asks for GET). */
+    /**
+     * Whether an If-None-Match header names this tag (weak comparison, as RFC 9110 asks for GET). A tag sent
+     * without its quotes, as some hand-written clients do, names it too.
+     */
     public static boolean matches(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) {
             return false;
         }
+        String opaque = unquoted(etag);
         for (String tag : ifNoneMatch.split(",")) {
             String candidate = tag.strip();
-            if (candidate.equals("*") || candidate.equals(etag) || candidate.equals("W/" + etag)) {
+            if (candidate.equals("*") || unquoted(candidate.startsWith("W/") ? candidate.substring(2) : candidate)
+                    .equals(opaque)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static String unquoted(String tag) {
+        return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag.substring(1, tag.length() - 1)
+                : tag;
     }
 }

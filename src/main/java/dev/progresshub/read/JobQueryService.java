@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -56,6 +57,13 @@ public class JobQueryService {
         }
         cacheMisses.increment();
         return loader.current(key).map(cache::offer).orElseThrow(() -> notFound(key));
+    }
+
+    /** The job's snapshot when it is in memory (counted as a hit); empty means ask {@link #snapshot}. */
+    public Optional<CachedSnapshot> cached(JobKey key) {
+        var cached = cache.get(key);
+        cached.ifPresent(hit -> cacheHits.increment());
+        return cached;
     }
 
     @Transactional

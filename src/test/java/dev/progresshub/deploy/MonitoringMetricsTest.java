@@ -34,7 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * deploy/monitoring only uses metrics the service exports: every metric name in an alert rule or a
  * dashboard panel must be listed by /q/metrics of the running service, and the rules the issue asks for
- * (stalled jobs, 5xx rate, database down) are there.
+ * (stalled jobs, 5xx rate, ingest queue saturation, database down) are there.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -70,12 +70,12 @@ class MonitoringMetricsTest {
     }
 
     @Test
-    void theRulesCoverStalledJobsServerErrorsAndTheDatabase() throws IOException {
+    void theRulesCoverStalledJobsServerErrorsQueueSaturationAndTheDatabase() throws IOException {
         JsonNode rules = new YAMLMapper().readTree(MONITORING.resolve("alerts.yaml").toFile());
         List<String> exprs = new ArrayList<>();
         rules.path("groups").forEach(group -> group.path("rules").forEach(rule -> exprs.add(rule.path("expr").asText())));
         for (String needed : List.of("progresshub_jobs_stalled", "http_server_requests_seconds_count{status=~\"5..\"}",
-                "progresshub_database_up")) {
+                "progresshub_ingest_queue_depth", "progresshub_database_up")) {
             assertTrue(exprs.stream().anyMatch(expr -> expr.contains(needed)), "an alert rule on " + needed);
         }
     }

@@ -7,7 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +110,49 @@ class ClusterIT {
                     JsonPath.from(stream.messages().get(1).data()).getString("event.message"));
             await().atMost(Duration.ofSeconds(5)).until(() -> version(b, id) >= written);
         }
+    }
+
+    @Test
+    void twoInstancesWritingOneHotJobCountEveryAcknowledgedEventOnce() throws Exception {
+        String id = a.api().createJob("Cluster hot job", Map.of());
+        int workersPerInstance = 4;
+        int requestsPerWorker = 25;
+        List<Future<Long>> acknowledged = new ArrayList<>();
+        ExecutorService workers = Executors.newFixedThreadPool(2 * workersPerInstance);
+        try {
+            for (int w = 0; w < 2 * workersPerInstance; w++) {
+                ServiceProcess instance = w % 2 == 0 ? a : b;
+                String worker = "w" + w;
+                acknowledged.add(workers.submit(() -> {
+                    long applied = 0;
+                    for (int seq = 1; seq <= requestsPerWorker; seq++) {
+                        applied += instance.api().admin().contentType("application/json")
+                                .body("{\"type\":\"item_complete\",\"item\":\"" + worker + "-" + seq
+                                        + "\",\"worker\":\"" + worker + "\",\"seq\":" + seq + "}")
+                                .post("/api/jobs/" + id + "/events")
+                                .then().statusCode(200).extract().<Integer>path("accepted");
+                    }
+                    return applied;
+                }));
+            }
+            long total = 0;
+            for (Future<Long> worker : acknowledged) {
+                total += worker.get();
+            }
+            assertEquals(2L * workersPerInstance * requestsPerWorker, total);
+            long expected = total;
+            for (ServiceProcess instance : new ServiceProcess[] { a, b }) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> progress(instance, id) == expected);
+            }
+        } finally {
+            workers.shutdown();
+        }
+    }
+
+    private static long progress(ServiceProcess instance, String id) {
+        Number current = instance.api().admin().get("/api/jobs/" + id).then().statusCode(200).extract()
+                .path("progress.current");
+        return current.longValue();
     }
 
     private static long version(ServiceProcess instance, String id) {

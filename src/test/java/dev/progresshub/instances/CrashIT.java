@@ -2,6 +2,7 @@ package dev.progresshub.instances;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -67,6 +68,18 @@ class CrashIT {
                     missing.removeAll(stored.getOrDefault(entry.getKey(), Set.of()));
                     assertTrue(missing.isEmpty(), entry.getKey() + " lost acknowledged seqs " + missing);
                 }
+                // nothing half-applied: a request's batch is stored whole or not at all, and the job's counts
+                // were committed with exactly these rows
+                int storedEvents = 0;
+                for (var entry : stored.entrySet()) {
+                    Map<Long, Long> perBatch = entry.getValue().stream()
+                            .collect(Collectors.groupingBy(seq -> (seq - 1) / BATCH, Collectors.counting()));
+                    perBatch.forEach((batchNumber, count) -> assertEquals(BATCH, count,
+                            entry.getKey() + " batch " + batchNumber + " stored in part"));
+                    storedEvents += entry.getValue().size();
+                }
+                restarted.api().admin().get("/api/jobs/" + id).then().statusCode(200)
+                        .body("progress.current", equalTo(storedEvents));
                 // the restarted instance knows them too: a retry of an acknowledged batch is a duplicate
                 restarted.api().admin().contentType(ContentType.JSON).body(batch("w0", 1))
                         .post("/api/jobs/" + id + "/events")

@@ -1,6 +1,8 @@
 package dev.progresshub.ingest.crawler;
 
 import java.time.Clock;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -21,6 +23,7 @@ import dev.progresshub.ingest.IngestResource;
 import dev.progresshub.ingest.IngestService;
 import dev.progresshub.ingest.JsonBodies;
 import dev.progresshub.jobs.JobKey;
+import io.smallrye.common.annotation.Blocking;
 
 /**
  * {@code POST /api/internal/jobs/progress}: the seed-003 crawler's progress report, applied as events. A
@@ -53,7 +56,8 @@ public class CrawlerProgressResource {
     }
 
     @POST
-    public Response report(byte[] body, @QueryParam("project") String project,
+    @Blocking
+    public CompletionStage<Response> report(byte[] body, @QueryParam("project") String project,
             @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey, UriInfo uri) {
         CrawlerProgress progress = bodies.read(body, CrawlerProgress.class);
         if (progress.taskId() == null || !IngestService.JOB_ID.matcher(progress.taskId()).matches()) {
@@ -70,16 +74,17 @@ public class CrawlerProgressResource {
         boolean keyedByUpdateId = idempotencyKey == null || idempotencyKey.isBlank();
         String retryKey = !keyedByUpdateId ? idempotencyKey
                 : progress.updateId() == null || progress.updateId().isBlank() ? null : "update:" + progress.updateId();
-        var request = IngestService.Request.of(caller.get(), retryKey, uri.getRequestUri().getRawPath(), body);
+        var request = IngestResource.request(caller.get(), retryKey, uri, body);
         JobKey key = new JobKey(caller.get().projectFor(project), progress.taskId());
-        try {
-            return IngestResource.respond(ingest.ingest(request, key, events));
-        } catch (ProblemException e) {
+        return ingest.ingest(request, key, events).exceptionally(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
             // the crawler never sent an Idempotency-Key: say what it did reuse
-            if (keyedByUpdateId && retryKey != null && e.problem().status() == 422) {
+            if (keyedByUpdateId && retryKey != null && cause instanceof ProblemException problem
+                    && problem.problem().status() == 422) {
                 throw ProblemException.updateIdReused(progress.updateId());
             }
-            throw e;
-        }
+            throw failure instanceof CompletionException completion ? completion : new CompletionException(cause);
+        }).thenApply(IngestResource.answering(uri));
     }
 }

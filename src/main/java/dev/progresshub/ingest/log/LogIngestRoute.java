@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -114,6 +115,7 @@ public class LogIngestRoute {
                 });
     }
 
+    /** Who uploads to which job. */
     private record Admitted(Caller caller, JobKey key) {
     }
 
@@ -136,7 +138,7 @@ public class LogIngestRoute {
     private void start(RoutingContext context, Admitted admitted) {
         String tokenId = admitted.caller().tokenId();
         LogUpload upload = new LogUpload(context.vertx(), context.request(), parser, bounds,
-                new UploadSink(context, admitted.key(), tokenId));
+                new UploadSink(context, admitted));
         OpenUpload open = new OpenUpload(Vertx.currentContext(), upload);
         openUploads.computeIfAbsent(tokenId, id -> ConcurrentHashMap.newKeySet()).add(open);
         context.response().closeHandler(ignored -> forget(tokenId, open));
@@ -188,17 +190,19 @@ public class LogIngestRoute {
                 .tag("outcome", outcome).register(registry);
     }
 
-    /** The upload's link to the service: one transaction per batch, answers on the request's response. */
+    /** The upload's link to the service: each batch a request of the group commit, answers on the response. */
     private final class UploadSink implements LogUpload.Sink {
 
         private final RoutingContext context;
+        private final Caller caller;
         private final JobKey key;
         private final String tokenId;
 
-        UploadSink(RoutingContext context, JobKey key, String tokenId) {
+        UploadSink(RoutingContext context, Admitted admitted) {
             this.context = context;
-            this.key = key;
-            this.tokenId = tokenId;
+            this.caller = admitted.caller();
+            this.key = admitted.key();
+            this.tokenId = admitted.caller().tokenId();
         }
 
         @Override
@@ -207,8 +211,8 @@ public class LogIngestRoute {
         }
 
         @Override
-        public IngestReceipt apply(List<Event> batch) {
-            return QuarkusTransaction.requiringNew().call(() -> ingest.apply(key, batch));
+        public CompletionStage<IngestReceipt> apply(List<Event> batch) {
+            return ingest.apply(caller, key, batch);
         }
 
         @Override

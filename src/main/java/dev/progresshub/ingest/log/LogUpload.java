@@ -3,6 +3,7 @@ package dev.progresshub.ingest.log;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 import org.jboss.logging.Logger;
 
@@ -17,10 +18,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * One streaming log upload, confined to its request's event loop: bytes become lines, lines become events,
- * and events are applied in batches (at most {@link Bounds#batchEvents}) on a worker thread (never the ORM on
- * the event loop). While a batch is being saved, or while the token's request budget is spent (one unit per
- * {@link Bounds#linesPerUnit} lines), the request is paused: a fast producer is slowed by TCP instead of
- * filling memory or being refused. A timer saves smaller batches so readers see progress within a fraction
+ * and events are applied in batches (at most {@link Bounds#batchEvents}) by the ingest group commit (never the
+ * database on the event loop). While a batch is being saved, or while the token's request budget is spent (one
+ * unit per {@link Bounds#linesPerUnit} lines), the request is paused: a fast producer is slowed by TCP instead
+ * of filling memory or being refused. A timer saves smaller batches so readers see progress within a fraction
  * of a second, and ends an upload that sent nothing for the idle limit. No thread waits on the client.
  */
 final class LogUpload {
@@ -33,9 +34,10 @@ final class LogUpload {
     record Bounds(int maxLineBytes, int batchEvents, long flushMillis, long idleMillis, int linesPerUnit) {
     }
 
-    /** What the upload needs from the service; apply and current run on a worker thread. */
+    /** What the upload needs from the service; {@code current} runs on a worker thread. */
     interface Sink {
-        IngestReceipt apply(List<Event> batch);
+        /** Queues the batch for the group commit; completes once it committed. */
+        CompletionStage<IngestReceipt> apply(List<Event> batch);
 
         IngestReceipt.JobBrief current();
 
@@ -207,7 +209,13 @@ final class LogUpload {
         }
         saving = true;
         List<Event> batch = takeBatch();
-        vertx.executeBlocking(() -> sink.apply(batch), false).onComplete(result -> {
+        Future<IngestReceipt> saved;
+        try {
+            saved = Future.fromCompletionStage(sink.apply(batch), vertx.getOrCreateContext());
+        } catch (RuntimeException refused) {
+            saved = Future.failedFuture(refused);
+        }
+        saved.onComplete(result -> {
             saving = false;
             if (result.failed()) {
                 stop(result.cause());

@@ -1,5 +1,7 @@
 package dev.progresshub.ingest.session;
 
+import java.util.concurrent.CompletionStage;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -55,11 +57,12 @@ public class SessionResource {
     @RequiresScope(Scope.INGEST)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response create(byte[] body, @QueryParam("project") String project,
+    @Blocking
+    public CompletionStage<Response> create(byte[] body, @QueryParam("project") String project,
             @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey, @Context UriInfo uri) {
         var create = bodies.read(body, SessionRequests.Create.class);
-        return IngestResource.respond(sessions.create(request(idempotencyKey, uri, body),
-                caller.get().projectFor(project), create));
+        return sessions.create(request(idempotencyKey, uri, body), caller.get().projectFor(project), create)
+                .thenApply(IngestResource.answering(uri));
     }
 
     @POST
@@ -67,12 +70,13 @@ public class SessionResource {
     @RequiresScope(Scope.INGEST)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response update(@PathParam("sessionId") String sessionId, byte[] body,
+    @Blocking
+    public CompletionStage<Response> update(@PathParam("sessionId") String sessionId, byte[] body,
             @QueryParam("project") String project, @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey,
             @Context UriInfo uri) {
         var update = bodies.read(body, SessionRequests.Update.class);
-        return IngestResource.respond(sessions.update(request(idempotencyKey, uri, body), key(project, sessionId),
-                update));
+        return sessions.update(request(idempotencyKey, uri, body), key(project, sessionId), update)
+                .thenApply(IngestResource.answering(uri));
     }
 
     /** {@code POST /api/progress/{sessionId}/complete} and {@code …/error}, each with an optional {message}. */
@@ -80,15 +84,16 @@ public class SessionResource {
     @Path("/{sessionId}/{ending: complete|error}")
     @RequiresScope(Scope.INGEST)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response end(@PathParam("sessionId") String sessionId, @PathParam("ending") String ending, byte[] body,
+    @Blocking
+    public CompletionStage<Response> end(@PathParam("sessionId") String sessionId, @PathParam("ending") String ending, byte[] body,
             @QueryParam("project") String project, @HeaderParam(IngestResource.IDEMPOTENCY_KEY) String idempotencyKey,
             @Context UriInfo uri) {
         var end = body == null || body.length == 0 ? new SessionRequests.End(null)
                 : bodies.read(body, SessionRequests.End.class);
         var request = request(idempotencyKey, uri, body);
         JobKey key = key(project, sessionId);
-        return IngestResource.respond("complete".equals(ending) ? sessions.complete(request, key, end)
-                : sessions.error(request, key, end));
+        return ("complete".equals(ending) ? sessions.complete(request, key, end) : sessions.error(request, key, end))
+                .thenApply(IngestResource.answering(uri));
     }
 
     @GET
@@ -119,7 +124,6 @@ public class SessionResource {
     }
 
     private IngestService.Request request(String idempotencyKey, UriInfo uri, byte[] body) {
-        return IngestService.Request.of(caller.get(), idempotencyKey, uri.getRequestUri().getRawPath(),
-                body == null ? new byte[0] : body);
+        return IngestResource.request(caller.get(), idempotencyKey, uri, body);
     }
 }

@@ -33,14 +33,20 @@ public final class DevPostgres {
 
     /** Starts a server whose files all live under {@code home}, never in /tmp; returns its JDBC URL. */
     public static String start(Path home) {
+        return start(home, Map.of());
+    }
+
+    /** The same, with server settings on top of the embedded defaults (e.g. {@code fsync=on} for a benchmark). */
+    public static String start(Path home, Map<String, String> serverConfig) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(home.resolve("bin").toFile())
                     .setDataDirectory(new File(home.resolve("data").toString()))
                     .setCleanDataDirectory(false)
                     .setServerConfig("unix_socket_directories", "")
-                    .setServerConfig("listen_addresses", "localhost")
-                    .start();
+                    .setServerConfig("listen_addresses", "localhost");
+            serverConfig.forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> close(postgres)));
             return postgres.getJdbcUrl("postgres", "postgres");
         } catch (IOException e) {

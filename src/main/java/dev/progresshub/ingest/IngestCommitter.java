@@ -1,0 +1,283 @@
+package dev.progresshub.ingest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.progresshub.config.ProgressHubConfig;
+import dev.progresshub.domain.JobState;
+import dev.progresshub.errors.ProblemException;
+import dev.progresshub.errors.Problems;
+import dev.progresshub.ingest.IdempotencyStore.KeyId;
+import dev.progresshub.jobs.JobKey;
+import dev.progresshub.jobs.JobStateCodec;
+import dev.progresshub.jobs.JobStore;
+import dev.progresshub.jobs.LockedJob;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Group commit: every ingest request waits in one bounded queue; one committer thread takes all that are
+ * waiting and applies them in one transaction. Each job is locked (in {@link JobStore#LOCK_ORDER}) and decoded
+ * once per group, its requests applied in arrival order, its state written once, its timeline rows in the
+ * group's one batch. Each request still gets its own answer, only after the commit that holds it: a refused
+ * request is undone alone, a failed commit answers 503 to each request of the group and nothing else.
+ */
+@ApplicationScoped
+public class IngestCommitter {
+
+    private static final Logger LOG = Logger.getLogger(IngestCommitter.class);
+    private static final int MAX_GROUP = 500;
+    private static final int MAX_KNOWN_JOBS = 100_000;
+    private static final long RETRY_AFTER_SECONDS = 1;
+
+    private final JobStore store;
+    private final JobStateCodec codec;
+    private final IdempotencyStore idempotency;
+    private final Clock clock;
+    private final BlockingQueue<Pending> queue;
+    /** Jobs seen to exist: their creation is not even attempted. Touched by the committer thread only. */
+    private final Set<JobKey> knownJobs = new HashSet<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    private record Pending(IngestWork work, CompletableFuture<IngestAnswer> answer) {
+    }
+
+    IngestCommitter(JobStore store, JobStateCodec codec, IdempotencyStore idempotency, Clock clock,
+            ProgressHubConfig config, MeterRegistry registry) {
+        this.store = store;
+        this.codec = codec;
+        this.idempotency = idempotency;
+        this.clock = clock;
+        int capacity = config.limits().ingestQueue();
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        Gauge.builder("progresshub.ingest.queue.depth", queue, BlockingQueue::size)
+                .description("Ingest requests waiting for a group commit").register(registry);
+        Gauge.builder("progresshub.ingest.queue.capacity", () -> capacity)
+                .description("Ingest requests that may wait; beyond, 503 + Retry-After").register(registry);
+    }
+
+    /** Queues the request; the answer completes once the group holding it committed (or refused it). */
+    public CompletionStage<IngestAnswer> submit(IngestWork work) {
+        CompletableFuture<IngestAnswer> answer = new CompletableFuture<>();
+        if (!running || !queue.offer(new Pending(work, answer))) {
+            throw ProblemException.unavailable("ingest arrives faster than it can be committed; retry shortly",
+                    RETRY_AFTER_SECONDS);
+        }
+        return answer;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        running = true;
+        thread = Thread.ofPlatform().name("progress-hub-ingest-committer").start(this::run);
+    }
+
+    /** In-flight requests had their time to finish before this; whatever still waits is refused. */
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(Duration.ofSeconds(5));
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(pending -> pending.answer().completeExceptionally(retryLater()));
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    List<Pending> group = new ArrayList<>();
+                    group.add(first);
+                    queue.drainTo(group, MAX_GROUP - 1);
+                    commit(group);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("ingest committer failure", e);
+            }
+        }
+    }
+
+    /**
+     * Applies and commits one group. A commit that fails for another reason than a lost database is tried
+     * again request by request, so one request the database refuses cannot keep failing the others.
+     */
+    private void commit(List<Pending> group) {
+        Instant now = clock.instant();
+        Map<Pending, Object> results = new LinkedHashMap<>();
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                results.clear();
+                apply(group, now, results);
+            });
+        } catch (RuntimeException e) {
+            if (group.size() > 1 && !Problems.causedByLostDatabase(e)) {
+                group.forEach(pending -> commit(List.of(pending)));
+                return;
+            }
+            RuntimeException answer = Problems.causedByLostDatabase(e) || group.size() > 1 ? retryLater() : e;
+            if (!Problems.causedByLostDatabase(e)) {
+                LOG.error("ingest commit failed", e);
+            }
+            group.forEach(pending -> pending.answer().completeExceptionally(answer));
+            return;
+        }
+        group.forEach(pending -> {
+            knownJobs.add(pending.work().key());
+            Object result = results.get(pending);
+            if (result instanceof IngestAnswer answer) {
+                pending.answer().complete(answer);
+            } else {
+                pending.answer().completeExceptionally((Throwable) result);
+            }
+        });
+        if (knownJobs.size() > MAX_KNOWN_JOBS) {
+            knownJobs.clear();
+        }
+    }
+
+    private void apply(List<Pending> group, Instant now, Map<Pending, Object> results) {
+        Map<Pending, Pending> followers = new HashMap<>();
+        Map<KeyId, Pending> claimed = claimKeys(group, now, results, followers);
+        List<Pending> toApply = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
+                .toList();
+        Map<JobKey, JobInGroup> jobs = lock(toApply, now, results);
+        for (Pending pending : toApply) {
+            if (results.containsKey(pending)) {
+                continue;
+            }
+            JobInGroup job = jobs.get(pending.work().key());
+            if (job == null) {
+                results.put(pending, pending.work().notFound());
+                continue;
+            }
+            try {
+                results.put(pending, job.apply(pending.work(), now));
+            } catch (RuntimeException refused) {
+                results.put(pending, refused);
+            }
+        }
+        store.commit(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now);
+        jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
+        Map<KeyId, IngestAnswer> answers = new HashMap<>();
+        List<KeyId> refused = new ArrayList<>();
+        claimed.forEach((id, owner) -> {
+            if (results.get(owner) instanceof IngestAnswer answer) {
+                answers.put(id, answer);
+            } else {
+                refused.add(id);
+            }
+        });
+        idempotency.remember(answers);
+        idempotency.release(refused);
+        followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
+    }
+
+    /**
+     * Claims the group's Idempotency-Keys. A key seen before gets its first answer (or 422 for another body);
+     * a key used twice in this group is applied once, its second request gets the first one's answer.
+     * Returns the keys this group claimed, with the request that owns each.
+     */
+    private Map<KeyId, Pending> claimKeys(List<Pending> group, Instant now, Map<Pending, Object> results,
+            Map<Pending, Pending> followers) {
+        Map<KeyId, Pending> owners = new LinkedHashMap<>();
+        Map<KeyId, String> hashes = new HashMap<>();
+        for (Pending pending : group) {
+            IngestService.Request request = pending.work().request();
+            if (request.idempotencyKey() == null) {
+                continue;
+            }
+            KeyId id = new KeyId(request.caller().tokenId(), request.idempotencyKey());
+            Pending owner = owners.get(id);
+            if (owner == null) {
+                owners.put(id, pending);
+                hashes.put(id, request.requestHash());
+            } else if (owner.work().request().requestHash().equals(request.requestHash())) {
+                followers.put(pending, owner);
+            } else {
+                results.put(pending, ProblemException.idempotencyMismatch());
+            }
+        }
+        idempotency.claim(hashes, now).forEach((id, stored) -> {
+            Pending owner = owners.remove(id);
+            if (!stored.requestHash().equals(hashes.get(id))) {
+                results.put(owner, ProblemException.idempotencyMismatch());
+            } else if (stored.answer() == null) {
+                results.put(owner, retryLater());
+            } else {
+                results.put(owner, stored.answer());
+            }
+        });
+        return owners;
+    }
+
+    /**
+     * Locks every job the group touches, creating the missing ones a request may create (the first such
+     * request in arrival order says how). A job not known to exist is offered for creation up front; one that
+     * vanished since is created in a second round.
+     */
+    private Map<JobKey, JobInGroup> lock(List<Pending> toApply, Instant now, Map<Pending, Object> results) {
+        List<JobKey> keys = toApply.stream().map(p -> p.work().key()).distinct().toList();
+        Map<JobKey, LockedJob> locked = new HashMap<>(
+                store.lockAll(keys, newJobs(toApply, now, results, key -> !knownJobs.contains(key))));
+        List<JobKey> missing = keys.stream().filter(key -> !locked.containsKey(key)).toList();
+        if (!missing.isEmpty()) {
+            Map<JobKey, JobState> toCreate = newJobs(toApply, now, results, missing::contains);
+            if (!toCreate.isEmpty()) {
+                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate));
+            }
+        }
+        Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();
+        locked.forEach((key, job) -> jobs.put(key, new JobInGroup(job, codec::read)));
+        return jobs;
+    }
+
+    private static Map<JobKey, JobState> newJobs(List<Pending> toApply, Instant now, Map<Pending, Object> results,
+            java.util.function.Predicate<JobKey> wanted) {
+        Map<JobKey, JobState> toCreate = new HashMap<>();
+        for (Pending pending : toApply) {
+            JobKey key = pending.work().key();
+            if (toCreate.containsKey(key) || results.containsKey(pending) || !wanted.test(key)) {
+                continue;
+            }
+            try {
+                Optional<JobState> job = pending.work().newJob(now);
+                job.ifPresent(state -> toCreate.put(key, state));
+            } catch (RuntimeException refused) {
+                results.put(pending, refused);
+            }
+        }
+        return toCreate;
+    }
+
+    private static ProblemException retryLater() {
+        return ProblemException.unavailable("the commit did not happen; nothing of this request was applied, retry it",
+                RETRY_AFTER_SECONDS);
+    }
+}

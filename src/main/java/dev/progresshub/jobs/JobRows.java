@@ -1,0 +1,204 @@
+package dev.progresshub.jobs;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * The write path's SQL, plain JDBC on the transaction's connection: no entity copies, no dirty checking,
+ * one round trip per step of a group however many jobs and events it holds.
+ */
+@ApplicationScoped
+public class JobRows {
+
+    private static final String COLUMNS_SET = """
+            status = ?, operation = ?, labels = ?::jsonb, state = ?::jsonb, version = ?, last_event_id = ?,
+            updated_at = ?, finished_at = ?, stall_at = ?""";
+
+    private final AgroalDataSource dataSource;
+
+    JobRows(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A job row as the writer needs it: the stored state, still to be decoded. */
+    public record Locked(JobKey key, String stateJson) {
+    }
+
+    /** The columns a state write sets, derived from the job's state. */
+    public record Columns(JobKey key, String status, String operation, String labelsJson, String stateJson,
+            long version, long lastEventId, Instant createdAt, Instant updatedAt, Instant finishedAt,
+            Instant stallAt) {
+    }
+
+    /** A timeline row ready to insert. */
+    public record EventRow(long id, JobKey key, String type, String stage, Instant at, String body) {
+    }
+
+    /**
+     * Locks the rows of these jobs in key order (the one lock order of every group and instance); absent
+     * jobs are missing from the answer.
+     */
+    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys) {
+        Map<JobKey, Locked> rows = new LinkedHashMap<>();
+        if (sortedKeys.isEmpty()) {
+            return rows;
+        }
+        run(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("""
+                    select project, id, state::text from job
+                    where (project, id) in (select * from unnest(?::text[], ?::text[]))
+                    order by project, id for update""")) {
+                select.setArray(1, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::project).toArray()));
+                select.setArray(2, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::id).toArray()));
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        JobKey key = new JobKey(result.getString(1), result.getString(2));
+                        rows.put(key, new Locked(key, result.getString(3)));
+                    }
+                }
+            }
+        });
+        return rows;
+    }
+
+    /**
+     * Inserts the jobs that do not exist yet, in key order; a row a concurrent writer inserted first is left
+     * alone. Returns the keys this call created.
+     */
+    public List<JobKey> insertAbsent(List<Columns> sortedJobs) {
+        List<JobKey> created = new ArrayList<>();
+        if (sortedJobs.isEmpty()) {
+            return created;
+        }
+        run(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into job (status, operation, labels, state, version, last_event_id, updated_at,
+                                     finished_at, stall_at, project, id, created_at, pruned_through)
+                    values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    on conflict do nothing""")) {
+                for (Columns job : sortedJobs) {
+                    int at = setColumns(insert, job);
+                    insert.setObject(at, timestamp(job.createdAt()));
+                    insert.addBatch();
+                }
+                int[] counts = insert.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 1) {
+                        created.add(sortedJobs.get(i).key());
+                    }
+                }
+            }
+        });
+        return created;
+    }
+
+    /** Reserves {@code count} timeline ids in one round trip, while the jobs are locked. */
+    public long[] reserveIds(int count) {
+        long[] ids = new long[count];
+        run(connection -> {
+            try (PreparedStatement next = connection.prepareStatement(
+                    "select nextval('job_event_id_seq') from generate_series(1, ?)")) {
+                next.setInt(1, count);
+                try (ResultSet result = next.executeQuery()) {
+                    for (int i = 0; result.next(); i++) {
+                        ids[i] = result.getLong(1);
+                    }
+                }
+            }
+        });
+        java.util.Arrays.sort(ids);
+        return ids;
+    }
+
+    /** Writes the timeline rows in one JDBC batch and the jobs' new states in another. */
+    public void write(List<EventRow> events, List<Columns> jobs) {
+        run(connection -> {
+            if (!events.isEmpty()) {
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        insert into job_event (id, project, job_id, type, stage, at, body)
+                        values (?, ?, ?, ?, ?, ?, ?::json)""")) {
+                    for (EventRow event : events) {
+                        insert.setLong(1, event.id());
+                        insert.setString(2, event.key().project());
+                        insert.setString(3, event.key().id());
+                        insert.setString(4, event.type());
+                        insert.setString(5, event.stage());
+                        insert.setObject(6, timestamp(event.at()));
+                        insert.setString(7, event.body());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            }
+            if (!jobs.isEmpty()) {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "update job set " + COLUMNS_SET + " where project = ? and id = ?")) {
+                    for (Columns job : jobs) {
+                        setColumns(update, job);
+                        update.addBatch();
+                    }
+                    update.executeBatch();
+                }
+            }
+        });
+    }
+
+    public boolean delete(JobKey key) {
+        int[] deleted = new int[1];
+        run(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "delete from job where project = ? and id = ?")) {
+                delete.setString(1, key.project());
+                delete.setString(2, key.id());
+                deleted[0] = delete.executeUpdate();
+            }
+        });
+        return deleted[0] == 1;
+    }
+
+    /** Sets the state columns, then project and id; returns the next parameter index. */
+    private static int setColumns(PreparedStatement statement, Columns job) throws SQLException {
+        statement.setString(1, job.status());
+        statement.setString(2, job.operation());
+        statement.setString(3, job.labelsJson());
+        statement.setString(4, job.stateJson());
+        statement.setLong(5, job.version());
+        statement.setLong(6, job.lastEventId());
+        statement.setObject(7, timestamp(job.updatedAt()));
+        statement.setObject(8, timestamp(job.finishedAt()));
+        statement.setObject(9, timestamp(job.stallAt()));
+        statement.setString(10, job.key().project());
+        statement.setString(11, job.key().id());
+        return 12;
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    private interface Work {
+        void on(Connection connection) throws SQLException;
+    }
+
+    /** The pool hands the transaction's own connection back; closing it only releases this handle. */
+    private void run(Work work) {
+        try (Connection connection = dataSource.getConnection()) {
+            work.on(connection);
+        } catch (SQLException e) {
+            throw new JobWriteException(e);
+        }
+    }
+}

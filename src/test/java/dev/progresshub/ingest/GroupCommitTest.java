@@ -1,0 +1,226 @@
+package dev.progresshub.ingest;
+
+import static dev.progresshub.testsupport.Api.as;
+import static dev.progresshub.testsupport.Api.send;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.PostgresTestResource;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Group commit, proven on one group: the committer is held on a row this test locks, the requests pile up in
+ * the queue, and the lock is released once all of them wait; they are then applied in one transaction.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+class GroupCommitTest {
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    MeterRegistry registry;
+
+    String project;
+    String token;
+
+    @BeforeEach
+    void setUp() {
+        project = Api.uniqueProject();
+        token = Api.token(project, "ingest", "read");
+    }
+
+    @Test
+    void oneGroupAnswersEachRequestOnItsOwnAndARefusalFailsNoOther() throws Exception {
+        String hot = Api.uniqueJob();
+        String finished = Api.uniqueJob();
+        send(token, hot, "{\"type\":\"job_start\"}");
+        send(token, finished, "[{\"type\":\"job_start\"},{\"type\":\"job_complete\"}]");
+        List<String> fresh = List.of(Api.uniqueJob(), Api.uniqueJob(), Api.uniqueJob());
+
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+            requests.add(events(hot, item("w" + w, 1), null));
+        }
+        // applies two events, then meets the job it just finished: refused whole, undone, the others go on
+        Supplier<Response> undone = events(hot, "[" + item("x", 1) + ",{\"type\":\"job_complete\"}," + item("x", 2)
+                + "]", null);
+        Supplier<Response> onFinished = events(finished, item("y", 1), null);
+        Supplier<Response> notASession = () -> as(token).contentType(ContentType.JSON).body("{\"step\":1}")
+                .post("/api/progress/" + hot);
+        fresh.forEach(job -> requests.add(events(job, item("z", 1), null)));
+
+        Map<String, Response> answers = inOneGroup(requests, undone, onFinished, notASession);
+
+        answers.forEach((name, answer) -> {
+            if (name.startsWith("ok")) {
+                assertEquals(200, answer.statusCode(), name + ": " + answer.asString());
+                assertEquals(1, answer.jsonPath().getInt("accepted"), name);
+            }
+        });
+        assertEquals(409, answers.get("undone").statusCode(), answers.get("undone").asString());
+        assertEquals(409, answers.get("onFinished").statusCode());
+        assertEquals(404, answers.get("notASession").statusCode());
+        as(token).get("/api/jobs/{id}", hot).then().statusCode(200)
+                .body("status", equalTo("running"), "progress.current", equalTo(8), "version", equalTo(1 + 1 + 8));
+        as(token).get("/api/jobs/{id}", finished).then().body("status", equalTo("completed"));
+        for (String job : fresh) {
+            as(token).get("/api/jobs/{id}", job).then().statusCode(200).body("progress.current", equalTo(1));
+        }
+        assertEquals(1, writingTransactions(hot, fresh), "the group's rows were written by one transaction");
+    }
+
+    @Test
+    void oneIdempotencyKeyTwiceInAGroupAppliesOnceAndReplaysTheFirstAnswer() throws Exception {
+        String job = Api.uniqueJob();
+        send(token, job, "{\"type\":\"job_start\"}");
+        List<Supplier<Response>> requests = new ArrayList<>();
+        requests.add(events(job, item("a", 1), "same-key"));
+        requests.add(events(job, item("a", 1), "same-key"));
+        requests.add(events(job, item("b", 1), "reused-key"));
+        requests.add(events(job, item("c", 1), "reused-key"));
+
+        Map<String, Response> answers = inOneGroup(requests);
+
+        Response first = answers.get("ok0");
+        Response second = answers.get("ok1");
+        assertEquals(200, first.statusCode());
+        assertEquals(first.asString(), second.asString(), "the second gets the first answer again");
+        List<Integer> reused = List.of(answers.get("ok2").statusCode(), answers.get("ok3").statusCode());
+        assertEquals(List.of(200, 422), reused.stream().sorted().toList(), "one applies, the other body is a 422");
+        as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(2), "version", equalTo(4));
+        // a retry after the commit replays too
+        events(job, item("a", 1), "same-key").get().then().statusCode(200).body(equalTo(first.asString()));
+    }
+
+    @Test
+    void twoCreatesOfOneIdInAGroupCreateItOnce() throws Exception {
+        String job = Api.uniqueJob();
+        Supplier<Response> create = () -> as(token).contentType(ContentType.JSON)
+                .body("{\"id\":\"" + job + "\",\"name\":\"Once\"}").post("/api/jobs");
+        Map<String, Response> answers = inOneGroup(List.of(create, create));
+
+        List<Integer> statuses = answers.values().stream().map(Response::statusCode).sorted().toList();
+        assertEquals(List.of(200, 201), statuses, "one created it, the other found it");
+        as(token).get("/api/jobs/{id}/events?type=job_created", job).then().body("items.size()", equalTo(1));
+    }
+
+    @Test
+    void anIdempotencyKeyReusedWithAnotherQueryStringIsA422() {
+        String job = Api.uniqueJob();
+        String body = item("q", 1);
+        as(token).contentType(ContentType.JSON).header("Idempotency-Key", "query-key").body(body)
+                .post("/api/jobs/{id}/events", job).then().statusCode(200);
+        as(token).contentType(ContentType.JSON).header("Idempotency-Key", "query-key").body(body)
+                .queryParam("project", "elsewhere").post("/api/jobs/{id}/events", job).then().statusCode(422);
+    }
+
+    /**
+     * Holds the committer on a row lock, sends every request, waits until all of them are queued, releases
+     * the lock: they form one group. Answers are named ok0.. for the list, then by the named requests' order.
+     */
+    @SafeVarargs
+    private Map<String, Response> inOneGroup(List<Supplier<Response>> requests, Supplier<Response>... named)
+            throws Exception {
+        String blocker = Api.uniqueJob();
+        send(token, blocker, "{\"type\":\"job_start\"}");
+        ExecutorService clients = Executors.newFixedThreadPool(requests.size() + named.length + 1);
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement select = lock.prepareStatement(
+                    "select 1 from job where project = ? and id = ? for update")) {
+                select.setString(1, project);
+                select.setString(2, blocker);
+                select.executeQuery().close();
+            }
+            Future<Response> held = clients.submit(() -> events(blocker, item("held", 1), null).get());
+            await().atMost(Duration.ofSeconds(30)).until(this::committerWaitsOnALock);
+            List<Future<Response>> sent = new ArrayList<>();
+            requests.forEach(request -> sent.add(clients.submit(request::get)));
+            for (Supplier<Response> request : named) {
+                sent.add(clients.submit(request::get));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> queueDepth() == sent.size());
+            lock.commit();
+            assertEquals(200, held.get().statusCode());
+            Map<String, Response> answers = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < requests.size(); i++) {
+                answers.put("ok" + i, sent.get(i).get());
+            }
+            List<String> names = List.of("undone", "onFinished", "notASession");
+            for (int i = 0; i < named.length; i++) {
+                answers.put(names.get(i), sent.get(requests.size() + i).get());
+            }
+            return answers;
+        } finally {
+            clients.shutdown();
+        }
+    }
+
+    private Supplier<Response> events(String job, String body, String idempotencyKey) {
+        return () -> {
+            var request = as(token).contentType(ContentType.JSON).body(body);
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            return request.post("/api/jobs/{id}/events", job);
+        };
+    }
+
+    private static String item(String worker, int seq) {
+        return "{\"type\":\"item_complete\",\"item\":\"" + worker + "-" + seq + "\",\"worker\":\"" + worker
+                + "\",\"seq\":" + seq + "}";
+    }
+
+    private double queueDepth() {
+        return registry.get("progresshub.ingest.queue.depth").gauge().value();
+    }
+
+    private boolean committerWaitsOnALock() throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery(
+                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
+            row.next();
+            return row.getInt(1) > 0;
+        }
+    }
+
+    private int writingTransactions(String hot, List<String> fresh) throws Exception {
+        List<String> jobs = new ArrayList<>(fresh);
+        jobs.add(hot);
+        String in = jobs.stream().map(job -> "'" + job + "'").collect(Collectors.joining(","));
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select count(distinct xmin::text) from job_event where project = '"
+                        + project + "' and job_id in (" + in + ") and type = 'item_complete'")) {
+            row.next();
+            return row.getInt(1);
+        }
+    }
+}
