@@ -13,6 +13,8 @@
 #   BENCH_POLL_CONNECTIONS=64 connections of the poll-versus-health scenario
 #   BENCH_SCENARIOS=a,a64,db,b1,b2,c1,c32,c2,d   run only these (e.g. BENCH_SCENARIOS=db,c1,c32,c2 for ingest)
 #   BENCH_SKIP_BUILD=1     reuse target/ from an earlier run
+#   BENCH_JAVA_OPTS=...    extra options for the service's JVM, e.g. a JFR recording:
+#                          "-XX:StartFlightRecording=filename=target/bench.jfr,settings=profile"
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -60,7 +62,8 @@ start_service() {
     ADMIN_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
     PORT=$(free_port)
     echo "== starting the service on port $PORT"
-    "$JAVA" -Xmx512m \
+    # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options
+    "$JAVA" -Xmx512m ${BENCH_JAVA_OPTS:-} \
         -Dquarkus.datasource.jdbc.url="$JDBC_URL" \
         -Dquarkus.datasource.username=postgres \
         -Dquarkus.datasource.password=postgres \
