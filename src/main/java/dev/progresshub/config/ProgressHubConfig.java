@@ -24,6 +24,13 @@ public interface ProgressHubConfig {
     Retention retention();
 
     interface Ingest {
+        /**
+         * Group committers working side by side, each with its own connection: a job always goes to the same one
+         * (so one hot job still gets whole groups), different jobs commit in parallel while others wait on the disk.
+         */
+        @WithDefault("4")
+        int committers();
+
         /** How long an Idempotency-Key answer is kept for replay. */
         @WithDefault("PT24H")
         Duration idempotencyTtl();

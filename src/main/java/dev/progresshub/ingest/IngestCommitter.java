@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,11 +39,14 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Group commit: every ingest request waits in one bounded queue; one committer thread takes all that are
- * waiting and applies them in one transaction. Each job is locked (in {@link JobStore#LOCK_ORDER}) and decoded
- * once per group, its requests applied in arrival order, its state written once, its timeline rows in the
- * group's one batch. Each request still gets its own answer, only after the commit that holds it: a refused
- * request is undone alone, a failed commit answers 503 to each request of the group and nothing else.
+ * Group commit: every ingest request waits in a bounded queue; a committer thread takes all that are waiting
+ * and applies them in one transaction. Each job is locked (in {@link JobStore#LOCK_ORDER}) and decoded once per
+ * group, its requests applied in arrival order, its state written once, its timeline rows in the group's one
+ * batch. Each request still gets its own answer, only after the commit that holds it: a refused request is
+ * undone alone, a failed commit answers 503 to each request of the group and nothing else.
+ * <p>
+ * Several lanes, each a queue and its committer, run side by side: a job always goes to the same lane, so a
+ * hot job's requests still share whole groups, while groups of other jobs commit during its disk flush.
  */
 @ApplicationScoped
 public class IngestCommitter {
@@ -56,13 +60,21 @@ public class IngestCommitter {
     private final JobStateCodec codec;
     private final IdempotencyStore idempotency;
     private final Clock clock;
-    private final BlockingQueue<Pending> queue;
-    /** Jobs seen to exist: their creation is not even attempted. Touched by the committer thread only. */
-    private final Set<JobKey> knownJobs = new HashSet<>();
+    private final List<Lane> lanes;
     private volatile boolean running;
-    private Thread thread;
 
     private record Pending(IngestWork work, CompletableFuture<IngestAnswer> answer) {
+    }
+
+    /** One committer: its queue, its thread, and the jobs it has seen exist (touched by its thread only). */
+    private static final class Lane {
+        final BlockingQueue<Pending> queue;
+        final Set<JobKey> knownJobs = new HashSet<>();
+        Thread thread;
+
+        Lane(int capacity) {
+            this.queue = new ArrayBlockingQueue<>(capacity);
+        }
     }
 
     IngestCommitter(JobStore store, JobStateCodec codec, IdempotencyStore idempotency, Clock clock,
@@ -71,9 +83,11 @@ public class IngestCommitter {
         this.codec = codec;
         this.idempotency = idempotency;
         this.clock = clock;
+        int committers = Math.max(1, config.ingest().committers());
         int capacity = config.limits().ingestQueue();
-        this.queue = new ArrayBlockingQueue<>(capacity);
-        Gauge.builder("progresshub.ingest.queue.depth", queue, BlockingQueue::size)
+        this.lanes = IntStream.range(0, committers)
+                .mapToObj(i -> new Lane(Math.max(1, capacity / committers))).toList();
+        Gauge.builder("progresshub.ingest.queue.depth", lanes, all -> all.stream().mapToInt(l -> l.queue.size()).sum())
                 .description("Ingest requests waiting for a group commit").register(registry);
         Gauge.builder("progresshub.ingest.queue.capacity", () -> capacity)
                 .description("Ingest requests that may wait; beyond, 503 + Retry-After").register(registry);
@@ -82,7 +96,8 @@ public class IngestCommitter {
     /** Queues the request; the answer completes once the group holding it committed (or refused it). */
     public CompletionStage<IngestAnswer> submit(IngestWork work) {
         CompletableFuture<IngestAnswer> answer = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending(work, answer))) {
+        Lane lane = lanes.get(Math.floorMod(work.key().hashCode(), lanes.size()));
+        if (!running || !lane.queue.offer(new Pending(work, answer))) {
             throw ProblemException.unavailable("ingest arrives faster than it can be committed; retry shortly",
                     RETRY_AFTER_SECONDS);
         }
@@ -91,29 +106,34 @@ public class IngestCommitter {
 
     void start(@Observes StartupEvent startup) {
         running = true;
-        thread = Thread.ofPlatform().name("progress-hub-ingest-committer").start(this::run);
+        for (int i = 0; i < lanes.size(); i++) {
+            Lane lane = lanes.get(i);
+            lane.thread = Thread.ofPlatform().name("progress-hub-ingest-committer-" + i).start(() -> run(lane));
+        }
     }
 
     /** In-flight requests had their time to finish before this; whatever still waits is refused. */
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
         running = false;
-        if (thread != null) {
-            thread.join(Duration.ofSeconds(5));
+        for (Lane lane : lanes) {
+            if (lane.thread != null) {
+                lane.thread.join(Duration.ofSeconds(5));
+            }
+            List<Pending> left = new ArrayList<>();
+            lane.queue.drainTo(left);
+            left.forEach(pending -> pending.answer().completeExceptionally(retryLater()));
         }
-        List<Pending> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(pending -> pending.answer().completeExceptionally(retryLater()));
     }
 
-    private void run() {
+    private void run(Lane lane) {
         while (running) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = lane.queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     List<Pending> group = new ArrayList<>();
                     group.add(first);
-                    queue.drainTo(group, MAX_GROUP - 1);
-                    commit(group);
+                    lane.queue.drainTo(group, MAX_GROUP - 1);
+                    commit(lane, group);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -128,17 +148,17 @@ public class IngestCommitter {
      * Applies and commits one group. A commit that fails for another reason than a lost database is tried
      * again request by request, so one request the database refuses cannot keep failing the others.
      */
-    private void commit(List<Pending> group) {
+    private void commit(Lane lane, List<Pending> group) {
         Instant now = clock.instant();
         Map<Pending, Object> results = new LinkedHashMap<>();
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 results.clear();
-                apply(group, now, results);
+                apply(lane, group, now, results);
             });
         } catch (RuntimeException e) {
             if (group.size() > 1 && !Problems.causedByLostDatabase(e)) {
-                group.forEach(pending -> commit(List.of(pending)));
+                group.forEach(pending -> commit(lane, List.of(pending)));
                 return;
             }
             RuntimeException answer = Problems.causedByLostDatabase(e) || group.size() > 1 ? retryLater() : e;
@@ -149,7 +169,7 @@ public class IngestCommitter {
             return;
         }
         group.forEach(pending -> {
-            knownJobs.add(pending.work().key());
+            lane.knownJobs.add(pending.work().key());
             Object result = results.get(pending);
             if (result instanceof IngestAnswer answer) {
                 pending.answer().complete(answer);
@@ -157,17 +177,17 @@ public class IngestCommitter {
                 pending.answer().completeExceptionally((Throwable) result);
             }
         });
-        if (knownJobs.size() > MAX_KNOWN_JOBS) {
-            knownJobs.clear();
+        if (lane.knownJobs.size() > MAX_KNOWN_JOBS) {
+            lane.knownJobs.clear();
         }
     }
 
-    private void apply(List<Pending> group, Instant now, Map<Pending, Object> results) {
+    private void apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
         Map<Pending, Pending> followers = new HashMap<>();
         Map<KeyId, Pending> claimed = claimKeys(group, now, results, followers);
         List<Pending> toApply = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
                 .toList();
-        Map<JobKey, JobInGroup> jobs = lock(toApply, now, results);
+        Map<JobKey, JobInGroup> jobs = lock(lane, toApply, now, results);
         for (Pending pending : toApply) {
             if (results.containsKey(pending)) {
                 continue;
@@ -242,10 +262,10 @@ public class IngestCommitter {
      * request in arrival order says how). A job not known to exist is offered for creation up front; one that
      * vanished since is created in a second round.
      */
-    private Map<JobKey, JobInGroup> lock(List<Pending> toApply, Instant now, Map<Pending, Object> results) {
+    private Map<JobKey, JobInGroup> lock(Lane lane, List<Pending> toApply, Instant now, Map<Pending, Object> results) {
         List<JobKey> keys = toApply.stream().map(p -> p.work().key()).distinct().toList();
         Map<JobKey, LockedJob> locked = new HashMap<>(
-                store.lockAll(keys, newJobs(toApply, now, results, key -> !knownJobs.contains(key))));
+                store.lockAll(keys, newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key))));
         List<JobKey> missing = keys.stream().filter(key -> !locked.containsKey(key)).toList();
         if (!missing.isEmpty()) {
             Map<JobKey, JobState> toCreate = newJobs(toApply, now, results, missing::contains);

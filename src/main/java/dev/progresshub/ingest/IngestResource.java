@@ -51,6 +51,7 @@ public class IngestResource {
                 request).thenApply(answering(uri));
     }
 
+    /** Reached when {@link EventsRoute} passes the request on (a token not known yet, a large body). */
     @POST
     @Path("/{id}/events")
     @Blocking
@@ -66,9 +67,8 @@ public class IngestResource {
     /** The request's retry identity; its hash covers the path, the query string and the body. */
     public static IngestService.Request request(Caller caller, String idempotencyKey, UriInfo uri, byte[] body) {
         URI requested = uri.getRequestUri();
-        String pathAndQuery = requested.getRawQuery() == null ? requested.getRawPath()
-                : requested.getRawPath() + "?" + requested.getRawQuery();
-        return IngestService.Request.of(caller, idempotencyKey, pathAndQuery, body == null ? new byte[0] : body);
+        return IngestService.Request.of(caller, idempotencyKey, requested.getRawPath(), requested.getRawQuery(),
+                body == null ? new byte[0] : body);
     }
 
     /**

@@ -69,7 +69,8 @@ public class IngestService {
          * The request's retry identity: its key, and a hash of what it asked (path, query and body), to spot a
          * reused key.
          */
-        public static Request of(Caller caller, String idempotencyKey, String pathAndQuery, byte[] body) {
+        public static Request of(Caller caller, String idempotencyKey, String rawPath, String rawQuery,
+                byte[] body) {
             if (idempotencyKey == null || idempotencyKey.isBlank()) {
                 return once(caller);
             }
@@ -78,7 +79,7 @@ public class IngestService {
             }
             try {
                 MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                digest.update(pathAndQuery.getBytes(StandardCharsets.UTF_8));
+                digest.update((rawQuery == null ? rawPath : rawPath + "?" + rawQuery).getBytes(StandardCharsets.UTF_8));
                 digest.update((byte) 0);
                 digest.update(body);
                 return new Request(caller, idempotencyKey, HexFormat.of().formatHex(digest.digest()));

@@ -31,16 +31,27 @@ import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 /**
  * Group commit, proven on one group: the committer is held on a row this test locks, the requests pile up in
- * the queue, and the lock is released once all of them wait; they are then applied in one transaction.
+ * the queue, and the lock is released once all of them wait; they are then applied in one transaction. One
+ * committer lane, so that requests to different jobs meet in the same group.
  */
 @QuarkusTest
+@TestProfile(GroupCommitTest.OneLane.class)
 @WithTestResource(PostgresTestResource.class)
 class GroupCommitTest {
+
+    public static class OneLane implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("progress-hub.ingest.committers", "1");
+        }
+    }
 
     @Inject
     AgroalDataSource dataSource;
