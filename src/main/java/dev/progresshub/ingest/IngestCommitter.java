@@ -54,6 +54,7 @@ public class IngestCommitter {
     private static final Logger LOG = Logger.getLogger(IngestCommitter.class);
     private static final int MAX_GROUP = 500;
     private static final int MAX_KNOWN_JOBS = 100_000;
+    private static final int MAX_REMEMBERED_STATES = 1_000;
     private static final long RETRY_AFTER_SECONDS = 1;
 
     private final JobStore store;
@@ -66,10 +67,19 @@ public class IngestCommitter {
     private record Pending(IngestWork work, CompletableFuture<IngestAnswer> answer) {
     }
 
-    /** One committer: its queue, its thread, and the jobs it has seen exist (touched by its thread only). */
+    /**
+     * One committer: its queue, its thread, the jobs it has seen exist and the states it last wrote, so the
+     * next group need not decode them again (touched by its thread only).
+     */
     private static final class Lane {
         final BlockingQueue<Pending> queue;
         final Set<JobKey> knownJobs = new HashSet<>();
+        final Map<JobKey, JobState> written = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<JobKey, JobState> eldest) {
+                return size() > MAX_REMEMBERED_STATES;
+            }
+        };
         Thread thread;
 
         Lane(int capacity) {
@@ -151,12 +161,16 @@ public class IngestCommitter {
     private void commit(Lane lane, List<Pending> group) {
         Instant now = clock.instant();
         Map<Pending, Object> results = new LinkedHashMap<>();
+        Map<JobKey, JobInGroup> jobs = new HashMap<>();
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 results.clear();
-                apply(lane, group, now, results);
+                jobs.clear();
+                jobs.putAll(apply(lane, group, now, results));
             });
         } catch (RuntimeException e) {
+            // the states it holds may have been changed by this group in memory only
+            lane.written.clear();
             if (group.size() > 1 && !Problems.causedByLostDatabase(e)) {
                 group.forEach(pending -> commit(lane, List.of(pending)));
                 return;
@@ -180,9 +194,17 @@ public class IngestCommitter {
         if (lane.knownJobs.size() > MAX_KNOWN_JOBS) {
             lane.knownJobs.clear();
         }
+        jobs.forEach((key, job) -> {
+            if (job.createdForNothing()) {
+                lane.written.remove(key);
+            } else {
+                lane.written.put(key, job.state());
+            }
+        });
     }
 
-    private void apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
+    /** Applies the group inside its transaction; returns the jobs it locked, as they are after it. */
+    private Map<JobKey, JobInGroup> apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
         Map<Pending, Pending> followers = new HashMap<>();
         Map<KeyId, Pending> claimed = claimKeys(group, now, results, followers);
         List<Pending> toApply = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
@@ -217,6 +239,7 @@ public class IngestCommitter {
         idempotency.remember(answers);
         idempotency.release(refused);
         followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
+        return jobs;
     }
 
     /**
@@ -265,12 +288,12 @@ public class IngestCommitter {
     private Map<JobKey, JobInGroup> lock(Lane lane, List<Pending> toApply, Instant now, Map<Pending, Object> results) {
         List<JobKey> keys = toApply.stream().map(p -> p.work().key()).distinct().toList();
         Map<JobKey, LockedJob> locked = new HashMap<>(
-                store.lockAll(keys, newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key))));
+                store.lockAll(keys, newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key)), lane.written::get));
         List<JobKey> missing = keys.stream().filter(key -> !locked.containsKey(key)).toList();
         if (!missing.isEmpty()) {
             Map<JobKey, JobState> toCreate = newJobs(toApply, now, results, missing::contains);
             if (!toCreate.isEmpty()) {
-                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate));
+                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate, lane.written::get));
             }
         }
         Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();

@@ -33,8 +33,8 @@ public class JobRows {
         this.dataSource = dataSource;
     }
 
-    /** A job row as the writer needs it: the stored state, still to be decoded. */
-    public record Locked(JobKey key, String stateJson) {
+    /** A job row as the writer needs it: the stored state, still to be decoded, and what identifies it. */
+    public record Locked(JobKey key, String stateJson, long version, Instant createdAt) {
     }
 
     /** The columns a state write sets, derived from the job's state. */
@@ -58,7 +58,7 @@ public class JobRows {
         }
         run(connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
-                    select project, id, state::text from job
+                    select project, id, state::text, version, created_at from job
                     where (project, id) in (select * from unnest(?::text[], ?::text[]))
                     order by project, id for update""")) {
                 select.setArray(1, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::project).toArray()));
@@ -66,7 +66,8 @@ public class JobRows {
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next()) {
                         JobKey key = new JobKey(result.getString(1), result.getString(2));
-                        rows.put(key, new Locked(key, result.getString(3)));
+                        rows.put(key, new Locked(key, result.getString(3), result.getLong(4),
+                                result.getObject(5, OffsetDateTime.class).toInstant()));
                     }
                 }
             }

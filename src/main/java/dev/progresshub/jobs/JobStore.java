@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -60,13 +62,33 @@ public class JobStore {
      * (flagged {@code created}). Each state is decoded once.
      */
     public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate) {
+        return lockAll(keys, toCreate, key -> null);
+    }
+
+    /**
+     * As {@link #lockAll(List, Map)}; a state the caller still holds from its own last write ({@code remembered})
+     * is used instead of decoding the row when the row is still that state: the same version of the same job
+     * (a job deleted and created again starts over at another creation time).
+     */
+    public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate,
+            Function<JobKey, JobState> remembered) {
         List<JobRows.Columns> newRows = toCreate.values().stream().map(state -> columns(state, codec.write(state)))
                 .sorted(Comparator.comparing(JobRows.Columns::key, LOCK_ORDER)).toList();
         List<JobKey> created = rows.insertAbsent(newRows);
         Map<JobKey, LockedJob> locked = new LinkedHashMap<>();
-        rows.lockAll(keys.stream().distinct().sorted(LOCK_ORDER).toList()).forEach((key, row) -> locked.put(key,
-                new LockedJob(key, codec.read(row.stateJson()), created.contains(key), row.stateJson())));
+        rows.lockAll(keys.stream().distinct().sorted(LOCK_ORDER).toList()).forEach((key, row) -> {
+            JobState known = remembered.apply(key);
+            JobState state = known != null && isStored(known, row) ? known : codec.read(row.stateJson());
+            locked.put(key, new LockedJob(key, state, created.contains(key), row.stateJson()));
+        });
         return locked;
+    }
+
+    /** The row holds this state: same version, same creation (the column keeps microseconds, rounded). */
+    private static boolean isStored(JobState state, JobRows.Locked row) {
+        long micros = ChronoUnit.MICROS.between(Instant.EPOCH, state.createdAt());
+        long rowMicros = ChronoUnit.MICROS.between(Instant.EPOCH, row.createdAt());
+        return state.version() == row.version() && Math.abs(micros - rowMicros) <= 1;
     }
 
     /** Saves one job's change; see {@link #commit(List, Instant)}. */
