@@ -147,7 +147,8 @@ class ManifestConsistencyTest {
         assertHasProblem(checkMonitoring(plain, manifests), "port");
 
         Manifests m = manifests.copy();
-        m.dockerfiles().computeIfPresent("Dockerfile.jvm", (name, text) -> text.replace("-Dquarkus.management.enabled=true", ""));
+        m.dockerfiles().computeIfPresent("Dockerfile.jvm",
+                (name, text) -> text.replace("-Dquarkus.management.enabled=true", ""));
         assertHasProblem(checkDockerfiles(app, m), "Dockerfile.jvm");
     }
 
