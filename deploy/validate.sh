@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Optional validation of the deployment manifests. Each validator runs only when its tool is there:
 # an absent tool is reported and skipped, never a failure. Exit 1 only when a validator that ran found
-# an error. (Consistency with the app itself - ports, probe paths, env names - is checked by the unit test
-# dev.progresshub.deploy.ManifestConsistencyTest, which runs with ./mvnw test.)
+# an error. (Consistency with the app itself - ports, probe paths, the management port that probes and
+# scrapers use, env names - is checked by the unit test dev.progresshub.deploy.ManifestConsistencyTest, which
+# runs with ./mvnw test.)
 #
 #   deploy/validate.sh            # from anywhere
 #   VALIDATE_NO_INSTALL=1 ...     # never run npm install (use deploy/validate/node_modules if present)

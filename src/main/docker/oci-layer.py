@@ -3,9 +3,10 @@
 
 What Dockerfile.native-micro adds on top of its base (quay.io/quarkus/ubi9-quarkus-micro-image:2.0):
 /work/application (the native executable, mode 0755, owner 1001:0), the working directory, user 1001,
-port 8080 and the entrypoint. Written to target/oci-image/ (an OCI layout holding that one layer, with the
-base named in an annotation) and target/progress-hub-native-oci.tar. To publish it, append the layer to the
-base where a registry is reachable, e.g.
+ports 8080 and 9000 and the entrypoint. Build the executable as that Dockerfile does, with
+-Dquarkus.management.enabled=true: the manifests probe and scrape port 9000. Written to target/oci-image/ (an
+OCI layout holding that one layer, with the base named in an annotation) and target/progress-hub-native-oci.tar.
+To publish it, append the layer to the base where a registry is reachable, e.g.
     crane append -b quay.io/quarkus/ubi9-quarkus-micro-image:2.0 -f target/oci-image/layer.tar \
         -t REGISTRY/progress-hub:1.0.0-native
     crane mutate --entrypoint ./application,-Dquarkus.http.host=0.0.0.0 --workdir /work --user 1001 ...
@@ -54,7 +55,7 @@ def main(binary, root="target/oci-image"):
     layer = blob(root, compressed, "application/vnd.oci.image.layer.v1.tar+gzip")
     config = {
         "architecture": "amd64", "os": "linux",
-        "config": {"User": "1001", "WorkingDir": "/work/", "ExposedPorts": {"8080/tcp": {}},
+        "config": {"User": "1001", "WorkingDir": "/work/", "ExposedPorts": {"8080/tcp": {}, "9000/tcp": {}},
                    "Entrypoint": ["./application", "-Dquarkus.http.host=0.0.0.0"]},
         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(raw).hexdigest()]},
     }

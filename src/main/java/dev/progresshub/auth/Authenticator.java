@@ -94,14 +94,27 @@ public class Authenticator {
         if (known.isPresent()) {
             return failuresCounted(credentials, () -> tokens.unexpired(known.get()));
         }
-        failedAuth.checkAllowed(credentials.clientAddress());
-        return failuresCounted(credentials,
-                () -> QuarkusTransaction.requiringNew().call(() -> tokens.authenticate(token)));
+        return admitted(credentials, () -> QuarkusTransaction.requiringNew().call(() -> tokens.authenticate(token)));
     }
 
     private Caller byTicket(Credentials credentials) {
-        failedAuth.checkAllowed(credentials.clientAddress());
-        return failuresCounted(credentials, () -> tickets.redeem(credentials.ticket()));
+        return admitted(credentials, () -> tickets.redeem(credentials.ticket()));
+    }
+
+    /** A check that may read the database, on a unit of the address's failed-auth allowance, kept if it fails. */
+    private Caller admitted(Credentials credentials, Supplier<Caller> check) {
+        failedAuth.admit(credentials.clientAddress());
+        boolean refused = false;
+        try {
+            return check.get();
+        } catch (ProblemException e) {
+            refused = e.problem().status() == 401;
+            throw e;
+        } finally {
+            if (!refused) {
+                failedAuth.passed(credentials.clientAddress());
+            }
+        }
     }
 
     private Caller failuresCounted(Credentials credentials, Supplier<Caller> check) {

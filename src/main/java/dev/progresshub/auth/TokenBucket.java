@@ -28,10 +28,10 @@ final class TokenBucket {
         return Math.max(1, (long) Math.ceil((1 - available) / perNano));
     }
 
-    /** Nanoseconds until a unit is available, without taking one. */
-    synchronized long waitFor(long now) {
+    /** Returns a unit taken for something that turned out not to count. */
+    synchronized void giveBack(long now) {
         refill(now);
-        return available >= 1 ? 0 : Math.max(1, (long) Math.ceil((1 - available) / perNano));
+        available = Math.min(burst, available + 1);
     }
 
     /** Whether the bucket is full again: an idle entry that can be forgotten. */

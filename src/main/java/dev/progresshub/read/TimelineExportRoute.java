@@ -104,7 +104,12 @@ public class TimelineExportRoute {
                 if (!page.result().more()) {
                     response.end();
                 } else if (response.writeQueueFull()) {
-                    response.drainHandler(ignored -> next(page.result().lastId()));
+                    // a drain handler stays set: left in place it would fire again on a later drain and send
+                    // this page's successor a second time
+                    response.drainHandler(ignored -> {
+                        response.drainHandler(null);
+                        next(page.result().lastId());
+                    });
                 } else {
                     next(page.result().lastId());
                 }

@@ -18,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,14 +34,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Keeps the deployment side ({@code deploy/kubernetes}, {@code deploy/cloudrun}, {@code src/main/docker})
- * consistent with the application: HTTP port, health/metrics paths, environment variable names, the
- * non-root user, graceful-shutdown timing and the SSE-related timeouts. Plain JUnit: no Quarkus boot.
+ * Keeps the deployment side ({@code deploy/kubernetes}, {@code deploy/cloudrun}, {@code deploy/monitoring},
+ * {@code src/main/docker}) consistent with the application: HTTP and management ports, health/metrics
+ * paths, environment variable names, the non-root user, graceful-shutdown timing and the SSE-related
+ * timeouts. Plain JUnit: no Quarkus boot.
  *
- * <p>What "the app" is here: {@code src/main/resources/application.properties} (effective {@code prod}
- * values, so {@code %prod.} keys win) with Quarkus defaults for anything unset, plus the env names of
- * the contract ({@link #REQUIRED_SECRET_ENV}) and every {@code ${ENV_NAME}} without default that the
- * properties reference.
+ * <p>What "the app" is here: the production image, that is {@code src/main/resources/application.properties}
+ * (effective {@code prod} values, so {@code %prod.} keys win) overlaid with the {@code -Dquarkus.*} options
+ * the image build passes (Dockerfile.native-micro: the management interface is a build-time setting), with
+ * Quarkus defaults for anything unset, plus the env names of the contract ({@link #REQUIRED_SECRET_ENV}) and
+ * every {@code ${ENV_NAME}} without default that the properties reference.
  *
  * <p>Every check collects problems instead of failing at the first, and the {@code detects*} tests
  * mutate an in-memory copy of the manifests to prove the checks do catch a drift.
@@ -69,8 +73,9 @@ class ManifestConsistencyTest {
     @BeforeAll
     static void load() {
         root = projectRoot();
-        app = AppFacts.load(root.resolve("src/main/resources/application.properties"));
         manifests = Manifests.load(root);
+        app = AppFacts.load(root.resolve("src/main/resources/application.properties"))
+                .withBuildOptions(buildOptions(manifests.dockerfiles().get("Dockerfile.native-micro")));
     }
 
     // ------------------------------------------------------------------ the real files
@@ -88,6 +93,12 @@ class ManifestConsistencyTest {
     @Test
     void dockerfilesMatchTheAppAndTheManifests() {
         assertNoProblems(checkDockerfiles(app, manifests));
+    }
+
+    @Test
+    void prometheusScrapesWhereTheImageServesMetrics() {
+        assertTrue(app.managementEnabled(), "the image is built with the management interface");
+        assertNoProblems(checkMonitoring(app, manifests));
     }
 
     @Test
@@ -127,10 +138,36 @@ class ManifestConsistencyTest {
     }
 
     @Test
-    void detectsAManagementInterfaceMove() {
-        // health and metrics move to port 9000 when the management interface is enabled
-        AppFacts mgmt = app.with("quarkus.management.enabled", "true");
-        assertHasProblem(checkKubernetes(mgmt, manifests), "Probe");
+    void detectsAnImageWithoutTheManagementInterface() {
+        // health and metrics would be back on the API port, where nothing probes or scrapes them
+        AppFacts plain = app.with("quarkus.management.enabled", "false");
+        assertHasProblem(checkKubernetes(plain, manifests), "readinessProbe");
+        assertHasProblem(checkKubernetes(plain, manifests), "prometheus.io/port");
+        assertHasProblem(checkCloudRun(plain, manifests), "livenessProbe");
+        assertHasProblem(checkMonitoring(plain, manifests), "port");
+
+        Manifests m = manifests.copy();
+        m.dockerfiles().computeIfPresent("Dockerfile.jvm",
+                (name, text) -> text.replace("-Dquarkus.management.enabled=true", ""));
+        assertHasProblem(checkDockerfiles(app, m), "Dockerfile.jvm");
+    }
+
+    @Test
+    void detectsAManagementPortOffTheProbesOrOpenToClients() {
+        AppFacts moved = app.with("quarkus.management.port", "9001");
+        assertHasProblem(checkKubernetes(moved, manifests), "management interface listens on port 9001");
+        assertHasProblem(checkCloudRun(moved, manifests), "startupProbe");
+        assertHasProblem(checkDockerfiles(moved, manifests), "EXPOSE");
+        assertHasProblem(checkMonitoring(moved, manifests), "port");
+
+        Manifests m = manifests.copy();
+        ((ArrayNode) m.k8s("Service", "progress-hub").path("spec").path("ports")).addObject()
+                .put("name", "ops").put("port", 9000).put("targetPort", "management");
+        assertHasProblem(checkKubernetes(app, m), "Service: port ops");
+
+        Manifests s = manifests.copy();
+        ((ObjectNode) s.prometheus().path("scrape_configs").get(0)).put("metrics_path", "/metrics");
+        assertHasProblem(checkMonitoring(app, s), "metrics_path");
     }
 
     @Test
@@ -302,6 +339,10 @@ class ManifestConsistencyTest {
                     p.add("Service: targetPort " + sp.path("targetPort").asText() + " is no container port");
                 } else if (target == eff.httpPort()) {
                     http = true;
+                } else if (eff.managementEnabled() && target == eff.managementPort()) {
+                    p.add("Service: port " + sp.path("name").asText() + " exposes the management interface (health,"
+                            + " metrics, the OpenAPI document) to every client of the Service; probes and Prometheus"
+                            + " reach the pods directly");
                 }
             }
             if (!http) {
@@ -382,10 +423,6 @@ class ManifestConsistencyTest {
             p.add("Cloud Run: containerPort is " + port + " (exactly one port needed), the app listens on port "
                     + eff.httpPort());
         }
-        if (eff.managementEnabled()) {
-            p.add("Cloud Run: the app serves health on a separate management port " + eff.managementPort()
-                    + "; Cloud Run probes must use it (and the check here must be updated)");
-        }
         Map<String, Integer> named = Map.of(ports.path(0).path("name").asText("http1"), port);
         checkProbe(p, "Cloud Run", c, "startupProbe", eff.startedPath(), eff.healthPort(), named);
         checkProbe(p, "Cloud Run", c, "readinessProbe", eff.readyPath(), eff.healthPort(), named);
@@ -427,13 +464,17 @@ class ManifestConsistencyTest {
 
     static List<String> checkDockerfiles(AppFacts app, Manifests m) {
         List<String> p = new ArrayList<>();
+        Map<String, String> nativeBuild = buildOptions(m.dockerfiles().get("Dockerfile.native-micro"));
         for (String name : List.of("Dockerfile.native-micro", "Dockerfile.jvm")) {
-            Path file = root.resolve("src/main/docker").resolve(name);
-            if (!Files.exists(file)) {
+            String text = m.dockerfiles().get(name);
+            if (text == null) {
                 p.add(name + ": missing");
                 continue;
             }
-            String text = read(file);
+            if (!buildOptions(text).equals(nativeBuild)) {
+                p.add(name + ": builds with " + buildOptions(text) + ", Dockerfile.native-micro with " + nativeBuild
+                        + ": the manifests fit only one of the images");
+            }
             Matcher expose = Pattern.compile("(?m)^EXPOSE\\s+(.+)$").matcher(text);
             Set<Integer> exposed = new TreeSet<>();
             while (expose.find()) {
@@ -443,6 +484,9 @@ class ManifestConsistencyTest {
             }
             if (!exposed.contains(app.httpPort())) {
                 p.add(name + ": EXPOSE " + exposed + " does not include the app's port " + app.httpPort());
+            }
+            if (app.managementEnabled() && !exposed.contains(app.managementPort())) {
+                p.add(name + ": EXPOSE " + exposed + " does not include the management port " + app.managementPort());
             }
             Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)\\s*$").matcher(text);
             String lastUser = null;
@@ -467,6 +511,52 @@ class ManifestConsistencyTest {
         for (String needed : List.of("!pom.xml", "!mvnw", "!.mvn", "!src")) {
             if (!ignore.lines().map(String::trim).toList().contains(needed)) {
                 p.add(".dockerignore: the multi-stage build needs " + needed.substring(1) + " in the context");
+            }
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ Prometheus
+
+    /** deploy/monitoring/prometheus-scrape.yaml: the job alerts.yaml names, on the path and port of metrics. */
+    static List<String> checkMonitoring(AppFacts app, Manifests m) {
+        List<String> p = new ArrayList<>();
+        JsonNode job = null;
+        for (JsonNode sc : m.prometheus().path("scrape_configs")) {
+            if ("progress-hub".equals(sc.path("job_name").asText())) {
+                job = sc;
+            }
+        }
+        if (job == null) {
+            p.add("prometheus-scrape.yaml: no scrape job progress-hub (alerts.yaml uses job=\"progress-hub\")");
+            return p;
+        }
+        if (!app.metricsPath().equals(job.path("metrics_path").asText("/metrics"))) {
+            p.add("prometheus-scrape.yaml: metrics_path is " + job.path("metrics_path").asText("/metrics")
+                    + ", metrics are at " + app.metricsPath());
+        }
+        JsonNode deployment = m.k8s("Deployment", DEPLOYMENT_NAME);
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (deployment != null) {
+            container(deployment).path("ports")
+                    .forEach(port -> ports.put(port.path("name").asText(), port.path("containerPort").asInt()));
+        }
+        for (JsonNode relabel : job.path("relabel_configs")) {
+            boolean keepsPortName = "keep".equals(relabel.path("action").asText())
+                    && relabel.path("source_labels").toString().contains("__meta_kubernetes_pod_container_port_name");
+            if (keepsPortName) {
+                String name = relabel.path("regex").asText();
+                if (!Integer.valueOf(app.healthPort()).equals(ports.get(name))) {
+                    p.add("prometheus-scrape.yaml: scrapes the container port named " + name + " (" + ports.get(name)
+                            + "), metrics are served on port " + app.healthPort());
+                }
+            }
+        }
+        for (JsonNode sc : job.path("static_configs")) {
+            for (JsonNode target : sc.path("targets")) {
+                if (!target.asText().endsWith(":" + app.healthPort())) {
+                    p.add("prometheus-scrape.yaml: target " + target.asText() + " is not on port " + app.healthPort());
+                }
             }
         }
         return p;
@@ -539,6 +629,27 @@ class ManifestConsistencyTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static final Pattern BUILD_OPTION = Pattern.compile("-D(quarkus\\.[A-Za-z0-9.-]+)=(\\S+)");
+
+    /** The {@code -Dquarkus.*} options of a Dockerfile's Maven build (not native-image tuning, nor the
+     *  ENTRYPOINT's run-time options): they fix build-time settings of the image, such as
+     *  {@code quarkus.management.enabled}. */
+    static Map<String, String> buildOptions(String dockerfile) {
+        Map<String, String> options = new TreeMap<>();
+        if (dockerfile != null) {
+            String build = dockerfile.lines().filter(line -> !line.strip().startsWith("#"))
+                    .collect(Collectors.joining("\n")).replace("\\\n", " ")
+                    .lines().filter(instruction -> instruction.contains("mvnw")).collect(Collectors.joining(" "));
+            Matcher option = BUILD_OPTION.matcher(build);
+            while (option.find()) {
+                if (!option.group(1).startsWith("quarkus.native.")) {
+                    options.put(option.group(1), option.group(2));
+                }
+            }
+        }
+        return options;
+    }
 
     static JsonNode container(JsonNode deployment) {
         JsonNode containers = deployment.path("spec").path("template").path("spec").path("containers");
@@ -668,6 +779,13 @@ class ManifestConsistencyTest {
             return new AppFacts(props, Map.of());
         }
 
+        /** The image's build-time options, as given on the build's command line, win over the file. */
+        AppFacts withBuildOptions(Map<String, String> options) {
+            Map<String, String> copy = new LinkedHashMap<>(props);
+            copy.putAll(options);
+            return new AppFacts(copy, env);
+        }
+
         AppFacts with(String key, String value) {
             Map<String, String> copy = new LinkedHashMap<>(props);
             copy.put(key, value);
@@ -793,8 +911,9 @@ class ManifestConsistencyTest {
 
     // ------------------------------------------------------------------ the deployment side
 
-    /** Every YAML document of deploy/kubernetes (and examples/), and the Cloud Run service. */
-    record Manifests(List<JsonNode> kubernetes, JsonNode cloudRun) {
+    /** Every YAML document of deploy/kubernetes (and examples/), the Cloud Run service, the Prometheus scrape
+     *  configuration and the Dockerfiles' text (mutable, for the detects* tests). */
+    record Manifests(List<JsonNode> kubernetes, JsonNode cloudRun, JsonNode prometheus, Map<String, String> dockerfiles) {
 
         static final YAMLMapper YAML = new YAMLMapper();
 
@@ -808,7 +927,16 @@ class ManifestConsistencyTest {
             if (Files.exists(cr)) {
                 readAll(cr, cloudRun::add);
             }
-            return new Manifests(docs, cloudRun.isEmpty() ? null : cloudRun.get(0));
+            List<JsonNode> prometheus = new ArrayList<>();
+            readAll(root.resolve("deploy/monitoring/prometheus-scrape.yaml"), prometheus::add);
+            Map<String, String> dockerfiles = new LinkedHashMap<>();
+            for (String name : List.of("Dockerfile.native-micro", "Dockerfile.jvm")) {
+                Path file = root.resolve("src/main/docker").resolve(name);
+                if (Files.exists(file)) {
+                    dockerfiles.put(name, read(file));
+                }
+            }
+            return new Manifests(docs, cloudRun.isEmpty() ? null : cloudRun.get(0), prometheus.get(0), dockerfiles);
         }
 
         private static void each(Path dir, Consumer<JsonNode> sink) {
@@ -845,7 +973,8 @@ class ManifestConsistencyTest {
 
         Manifests copy() {
             return new Manifests(kubernetes.stream().map(d -> (JsonNode) d.deepCopy()).toList(),
-                    cloudRun == null ? null : (JsonNode) cloudRun.deepCopy());
+                    cloudRun == null ? null : (JsonNode) cloudRun.deepCopy(), prometheus.deepCopy(),
+                    new LinkedHashMap<>(dockerfiles));
         }
     }
 }

@@ -28,6 +28,8 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                     .setServerConfig("unix_socket_directories", "")
                     .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("fsync", "off")
+                    // counts each statement the service runs at once (UnknownTokenFloodTest counts token lookups)
+                    .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                     .start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
