@@ -25,10 +25,12 @@ public interface ProgressHubConfig {
 
     interface Ingest {
         /**
-         * Group committers working side by side, each with its own connection: a job always goes to the same one
-         * (so one hot job still gets whole groups), different jobs commit in parallel while others wait on the disk.
+         * Group committers working side by side, each with its own connection; a job always goes to the same one,
+         * so a hot job still gets whole groups. One by default: every commit sends a NOTIFY, and PostgreSQL
+         * serializes the commits of NOTIFYing transactions, so more lanes mostly make smaller groups (measured
+         * in bench/README.md).
          */
-        @WithDefault("4")
+        @WithDefault("1")
         int committers();
 
         /** How long an Idempotency-Key answer is kept for replay. */
