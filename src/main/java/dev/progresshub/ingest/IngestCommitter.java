@@ -108,7 +108,8 @@ public class IngestCommitter {
         CompletableFuture<IngestAnswer> answer = new CompletableFuture<>();
         Lane lane = lanes.get(Math.floorMod(work.key().hashCode(), lanes.size()));
         if (!running || !lane.queue.offer(new Pending(work, answer))) {
-            throw ProblemException.unavailable("ingest arrives faster than it can be committed; retry shortly",
+            throw ProblemException.unavailable("ingest arrives faster than it can be committed (more requests wait "
+                    + "than progress-hub.limits.ingest-queue allows); nothing of this request was applied, retry it",
                     RETRY_AFTER_SECONDS);
         }
         return answer;
