@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.HeldCommitter;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -163,23 +163,16 @@ class GroupCommitTest {
         String blocker = Api.uniqueJob();
         send(token, blocker, "{\"type\":\"job_start\"}");
         ExecutorService clients = Executors.newFixedThreadPool(requests.size() + named.length + 1);
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement select = lock.prepareStatement(
-                    "select 1 from job where project = ? and id = ? for update")) {
-                select.setString(1, project);
-                select.setString(2, blocker);
-                select.executeQuery().close();
-            }
+        try (HeldCommitter lock = HeldCommitter.onJob(dataSource, project, blocker)) {
             Future<Response> held = clients.submit(() -> events(blocker, item("held", 1), null).get());
-            await().atMost(Duration.ofSeconds(30)).until(this::committerWaitsOnALock);
+            await().atMost(Duration.ofSeconds(30)).until(lock::committerWaits);
             List<Future<Response>> sent = new ArrayList<>();
             requests.forEach(request -> sent.add(clients.submit(request::get)));
             for (Supplier<Response> request : named) {
                 sent.add(clients.submit(request::get));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> queueDepth() == sent.size());
-            lock.commit();
+            lock.release();
             assertEquals(200, held.get().statusCode());
             Map<String, Response> answers = new java.util.LinkedHashMap<>();
             for (int i = 0; i < requests.size(); i++) {
@@ -212,15 +205,6 @@ class GroupCommitTest {
 
     private double queueDepth() {
         return registry.get("progresshub.ingest.queue.depth").gauge().value();
-    }
-
-    private boolean committerWaitsOnALock() throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(
-                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
-            row.next();
-            return row.getInt(1) > 0;
-        }
     }
 
     private int writingTransactions(String hot, List<String> fresh) throws Exception {

@@ -7,10 +7,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +20,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.HeldCommitter;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -66,16 +63,9 @@ class IngestQueueBoundTest {
         send(token, held, "{\"type\":\"job_start\"}");
         send(token, job, "{\"type\":\"job_start\"}");
         ExecutorService clients = Executors.newFixedThreadPool(3);
-        try (Connection lock = dataSource.getConnection()) {
-            lock.setAutoCommit(false);
-            try (PreparedStatement select = lock.prepareStatement(
-                    "select 1 from job where project = ? and id = ? for update")) {
-                select.setString(1, project);
-                select.setString(2, held);
-                select.executeQuery().close();
-            }
+        try (HeldCommitter lock = HeldCommitter.onJob(dataSource, project, held)) {
             Future<Response> first = clients.submit(() -> item(token, held, "held"));
-            await().atMost(Duration.ofSeconds(30)).until(this::committerWaitsOnALock);
+            await().atMost(Duration.ofSeconds(30)).until(lock::committerWaits);
             List<Future<Response>> waiting = new ArrayList<>();
             waiting.add(clients.submit(() -> item(token, job, "a")));
             waiting.add(clients.submit(() -> item(token, job, "b")));
@@ -86,7 +76,7 @@ class IngestQueueBoundTest {
                     .header("Retry-After", equalTo("1"))
                     .body("detail", containsString("progress-hub.limits.ingest-queue"));
 
-            lock.commit();
+            lock.release();
             assertEquals(200, first.get().statusCode());
             for (Future<Response> answer : waiting) {
                 assertEquals(200, answer.get().statusCode());
@@ -105,14 +95,5 @@ class IngestQueueBoundTest {
     private static Response item(String token, String job, String item) {
         return as(token).contentType(ContentType.JSON)
                 .body("{\"type\":\"item_complete\",\"item\":\"" + item + "\"}").post("/api/jobs/{id}/events", job);
-    }
-
-    private boolean committerWaitsOnALock() throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(
-                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
-            row.next();
-            return row.getInt(1) > 0;
-        }
     }
 }
