@@ -45,8 +45,8 @@ import io.quarkus.runtime.StartupEvent;
  * batch. Each request still gets its own answer, only after the commit that holds it: a refused request is
  * undone alone, a failed commit answers 503 to each request of the group and nothing else.
  * <p>
- * Several lanes, each a queue and its committer, run side by side: a job always goes to the same lane, so a
- * hot job's requests still share whole groups, while groups of other jobs commit during its disk flush.
+ * Lanes, each a queue and its committer, may run side by side ({@code progress-hub.ingest.committers}): a job
+ * always goes to the same lane, so a hot job's requests still share whole groups.
  */
 @ApplicationScoped
 public class IngestCommitter {
