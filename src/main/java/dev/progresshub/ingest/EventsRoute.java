@@ -61,24 +61,19 @@ public class EventsRoute {
             context.next();
             return;
         }
-        String id = context.pathParam("id");
-        Caller caller;
-        try {
-            caller = authenticator.admitKnown(credentials, known.get(), Scope.INGEST, false, id);
-        } catch (RuntimeException refused) {
-            HttpProblems.write(context.response(), refused, json, false);
-            return;
-        }
-        request.body().onSuccess(body -> submit(context, caller, id, body.getBytes()))
+        // the small body is read whole before any answer, refusals included, so the connection stays reusable
+        request.body().onSuccess(body -> submit(context, credentials, known.get(), body.getBytes()))
                 .onFailure(failure -> HttpProblems.write(context.response(), failure, json, true));
         // the HTTP layer hands requests over paused until a handler wants their body
         request.resume();
     }
 
-    private void submit(RoutingContext context, Caller caller, String id, byte[] body) {
+    private void submit(RoutingContext context, Credentials credentials, Caller known, byte[] body) {
         HttpServerRequest request = context.request();
         Context eventLoop = context.vertx().getOrCreateContext();
+        String id = context.pathParam("id");
         try {
+            Caller caller = authenticator.admitKnown(credentials, known, Scope.INGEST, false, id);
             IngestService.validateJobId(id);
             List<Event> events = bodies.readEvents(body);
             JobKey key = new JobKey(caller.projectFor(request.getParam("project")), id);
