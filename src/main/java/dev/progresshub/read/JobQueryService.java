@@ -85,10 +85,19 @@ public class JobQueryService {
         List<JobEntity> rows = query.getResultList();
         List<JobSnapshot> items = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-            items.add(codec.read(rows.get(i).state).snapshot());
+            items.add(snapshotOf(rows.get(i)));
         }
         String next = rows.size() > limit ? Cursor.of(rows.get(limit - 1)).encode() : null;
         return new JobPage(items, next);
+    }
+
+    /**
+     * A listed row's snapshot: the cached one when it is of this very version (no decoding: many dashboards
+     * opening the global stream at once each list the project's jobs), else decoded from the row.
+     */
+    private JobSnapshot snapshotOf(JobEntity row) {
+        return cache.get(new JobKey(row.project, row.id)).filter(cached -> cached.version() == row.version)
+                .map(CachedSnapshot::snapshot).orElseGet(() -> codec.read(row.state).snapshot());
     }
 
     /** Timeline events after an id, oldest first; the job must exist in the caller's project. */
