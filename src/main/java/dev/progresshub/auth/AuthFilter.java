@@ -35,7 +35,7 @@ public class AuthFilter {
         boolean queryCredentials = required.allowQueryToken() && "GET".equals(request.getMethod());
         Credentials credentials = Credentials.of(request.getHeaderString(HttpHeaders.AUTHORIZATION),
                 query.getFirst("access_token"), query.getFirst("ticket"), queryCredentials,
-                http.remoteAddress() == null ? null : http.remoteAddress().hostAddress());
+                Credentials.clientAddress(http));
         currentCaller.set(authenticator.authorize(credentials, required.value(), required.shareLinks(),
                 request.getUriInfo().getPathParameters().getFirst("id")));
     }

@@ -1,5 +1,7 @@
 package dev.progresshub.auth;
 
+import io.vertx.core.http.HttpServerRequest;
+
 /**
  * What a request presents to authenticate: the bearer header, and on the GET stream endpoints only
  * {@code ?access_token=} or {@code ?ticket=} (EventSource cannot send headers). Plus who sends it.
@@ -13,6 +15,16 @@ public record Credentials(String bearer, String accessToken, String ticket, Stri
             boolean queryCredentialsAllowed, String clientAddress) {
         return new Credentials(bearerToken(authorizationHeader), queryCredentialsAllowed ? blankToNull(accessToken) : null,
                 queryCredentialsAllowed ? blankToNull(ticket) : null, clientAddress == null ? "unknown" : clientAddress);
+    }
+
+    /** What a plain Vert.x route takes: the bearer header only (query credentials are for stream endpoints). */
+    public static Credentials bearerOf(HttpServerRequest request) {
+        return of(request.getHeader("Authorization"), null, null, false, clientAddress(request));
+    }
+
+    /** The peer's address as the failed-authentication limit counts it; null when the connection has none. */
+    public static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
     }
 
     boolean none() {

@@ -1,6 +1,7 @@
 package dev.progresshub.ingest;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
@@ -54,8 +55,7 @@ public class EventsRoute {
 
     private void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
-        Credentials credentials = Credentials.of(request.getHeader(HttpHeaders.AUTHORIZATION), null, null, false,
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+        Credentials credentials = Credentials.bearerOf(request);
         Optional<Caller> known = smallJson(request) ? authenticator.known(credentials) : Optional.empty();
         if (known.isEmpty()) {
             context.next();
@@ -98,7 +98,7 @@ public class EventsRoute {
     private static boolean smallJson(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (type == null || !type.strip().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")
+        if (type == null || !type.strip().toLowerCase(Locale.ROOT).startsWith("application/json")
                 || length == null) {
             return false;
         }

@@ -47,8 +47,7 @@ public class PollRoute {
     private void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         String id = context.pathParam("id");
-        Credentials credentials = Credentials.of(request.getHeader(HttpHeaders.AUTHORIZATION), null, null, false,
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+        Credentials credentials = Credentials.bearerOf(request);
         // only a token this instance already knows is answered here; the rest goes the full way, through the
         // same Authenticator, on a worker
         Optional<Caller> known = request.getParam("include") == null ? authenticator.known(credentials)

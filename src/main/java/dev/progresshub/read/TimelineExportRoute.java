@@ -53,8 +53,7 @@ public class TimelineExportRoute {
         boolean csv = !accept.contains(JobReadResource.NDJSON);
         String id = context.pathParam("id");
         String project = request.getParam("project");
-        Credentials credentials = Credentials.of(request.getHeader("Authorization"), null, null, false,
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+        Credentials credentials = Credentials.bearerOf(request);
         context.vertx().executeBlocking(() -> {
             JobKey key = new JobKey(authenticator.authorize(credentials, Scope.READ, true, id).projectFor(project), id);
             queries.snapshot(key);

@@ -101,8 +101,7 @@ public class LogIngestRoute {
         request.pause();
         String id = context.pathParam("id");
         String project = request.getParam("project");
-        Credentials credentials = Credentials.of(request.getHeader("Authorization"), null, null, false,
-                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress());
+        Credentials credentials = Credentials.bearerOf(request);
         String contentType = request.getHeader("Content-Type");
         context.vertx().executeBlocking(() -> admit(credentials, contentType, project, id), false)
                 .onComplete(admitted -> {
