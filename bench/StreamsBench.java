@@ -51,7 +51,7 @@ public class StreamsBench {
         api.awaitReady();
         String token = api.createToken();
         StringBuilder out = new StringBuilder("| scenario | streams | connect all | events posted | delivered / expected | "
-                + "p50 | p99 | max | server CPU s | client CPU s | server RSS idle → connected → after | per stream | load |\n"
+                + "p50 | p99 | max | server CPU s (connect + deliver) | client CPU s | server RSS idle → connected → after | per stream | load |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         Sample idle = Sample.of(serverPid);
         System.out.println("server idle: RSS " + idle.rssKb() / 1024 + " MB");
@@ -116,12 +116,15 @@ public class StreamsBench {
             clients.awaitCompleted(streams, Duration.ofSeconds(30));
         }
         clients.close();
+        System.out.println("slowest delivery per event, in send order (ms): " + clients.slowestPerEvent.values().stream()
+                .map(n -> Long.toString(n / 1_000_000)).collect(java.util.stream.Collectors.joining(" ")));
         long[] lat = clients.latencies();
         Arrays.sort(lat);
-        return "| %s | %,d | %.2f s | %,d (%d/s) | %,d / %,d%s | %s | %s | %s | %.1f | %.1f | %d → %d → %d MB | %.1f KB | %s |"
+        return "| %s | %,d | %.2f s | %,d (%d/s) | %,d / %,d%s | %s | %s | %s | %.1f + %.1f | %.1f | %d → %d → %d MB | %.1f KB | %s |"
                 .formatted(name, streams, connectSeconds, Arrays.stream(posted).sum(), rate, clients.delivered(),
                         expected, clients.delivered() == expected ? " (none lost)" : " (LOST " + (expected - clients.delivered()) + ")",
-                        ms(lat, 0.50), ms(lat, 0.99), ms(lat, 1.0), after.cpuSeconds() - before.cpuSeconds(), clientCpu,
+                        ms(lat, 0.50), ms(lat, 0.99), ms(lat, 1.0), connected.cpuSeconds() - before.cpuSeconds(),
+                        after.cpuSeconds() - connected.cpuSeconds(), clientCpu,
                         before.rssKb() / 1024, connected.rssKb() / 1024, after.rssKb() / 1024,
                         (connected.rssKb() - before.rssKb()) / (double) streams, Sample.loadAverage());
     }
@@ -178,6 +181,8 @@ public class StreamsBench {
         private final AtomicInteger subscribed = new AtomicInteger();
         private final AtomicInteger completed = new AtomicInteger();
         private final AtomicLong delivered = new AtomicLong();
+        /** Per event (keyed by when it was sent): its slowest delivery, to tell warm-up from steady state. */
+        final java.util.concurrent.ConcurrentSkipListMap<Long, Long> slowestPerEvent = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(200);
         private int next;
 
@@ -303,6 +308,7 @@ public class StreamsBench {
                         nanos = nanos * 10 + (data[i] - '0');
                     }
                     loop.record(received - nanos);
+                    slowestPerEvent.merge(nanos, received - nanos, Math::max);
                     delivered.incrementAndGet();
                 } else if (indexOf(data, COMPLETE, from, limit) >= 0) {
                     completed.incrementAndGet();

@@ -31,7 +31,7 @@ props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=p
 
 times=()
 for run in $(seq 1 "$RUNS"); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     start=$(date +%s%N)
     (server ${COLDSTART_OPTS:-} "${props[@]}" -Dquarkus.http.port="$port" \
         -Dquarkus.flyway.migrate-at-start="${COLDSTART_MIGRATE:-false}") >target/coldstart-server.log 2>&1 &

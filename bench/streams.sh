@@ -7,7 +7,9 @@
 #   BENCH_ONE_JOB_STREAMS=10000 BENCH_ONE_JOB_RATE=2 BENCH_MANY_STREAMS=10000 BENCH_MANY_JOBS=1000
 #   BENCH_MANY_RATE=100 BENCH_GLOBAL_STREAMS=1000 BENCH_GLOBAL_JOBS=100 BENCH_GLOBAL_RATE=500
 #   BENCH_SERVER_OPTS   extra options for the service (e.g. -Xmx64m)
-# The report goes to target/streams-report.md.
+#   BENCH_BASELINE=1   first run the same scenarios against bench/BareFanout.java (no service, no database:
+#                      the floor of this machine, its kernel and the load generator); 0 skips it
+# The reports go to target/streams-baseline-report.md and target/streams-report.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -29,8 +31,19 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 source bench/postgres.sh
 start_bench_postgres target/bench-postgres target/streams-postgres.log
 
+if [[ "${BENCH_BASELINE:-1}" == 1 ]]; then
+    BASE_PORT=$((20000 + RANDOM % 12000))
+    "$JAVA" bench/BareFanout.java "$BASE_PORT" >target/streams-baseline-server.log 2>&1 &
+    server_pid=$!
+    BENCH_BASE_URL="http://127.0.0.1:$BASE_PORT" BENCH_ADMIN_TOKEN=none BENCH_SERVER_PID="$server_pid" \
+        BENCH_REPORT=target/streams-baseline-report.md "$JAVA" -Xmx1g bench/StreamsBench.java
+    kill -TERM "$server_pid"; wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+fi
+
 ADMIN_TOKEN=$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')
-PORT=$((20000 + RANDOM % 40000))
+# below the kernel's ephemeral range (32768+), which 10,000 client sockets fill
+PORT=$((20000 + RANDOM % 12000))
 props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
     -Dquarkus.datasource.password=postgres -Dprogress-hub.admin-token="$ADMIN_TOKEN"
     -Dprogress-hub.limits.requests-per-second=1000000 -Dprogress-hub.limits.burst=1000000

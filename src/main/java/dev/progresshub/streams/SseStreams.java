@@ -40,6 +40,12 @@ public class SseStreams {
                         : starts.forJob(key, lastEventId));
     }
 
+    /** A new stream of one job, opened on its event loop from the cached snapshot ({@link JobStreamRoute}). */
+    void jobFromMemory(Caller caller, JobKey key, StreamStart start, HttpServerRequest request) {
+        open(new Subscription(caller, key, null, StreamFormat.STANDARD, streamQueue, frames, SseConnection.of(request)),
+                () -> start);
+    }
+
     /** A stream of every job the interest covers, in the standard format. */
     void jobs(Caller caller, Predicate<JobChanged> interest, Supplier<StreamStart> read, HttpServerRequest request,
             SseEventSink sink) {

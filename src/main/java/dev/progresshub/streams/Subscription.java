@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-import jakarta.ws.rs.sse.SseEventSink;
-
 import dev.progresshub.auth.Caller;
 import dev.progresshub.domain.JobStatus;
 import dev.progresshub.jobs.JobChanged;
@@ -36,7 +34,7 @@ final class Subscription {
     private final StreamFormat format;
     private final int queueLimit;
     private final HttpServerResponse response;
-    private final SseEventSink sink;
+    private final Runnable close;
     private final EventLoop loop;
     private final Frames frames;
     private Shard shard;
@@ -59,7 +57,7 @@ final class Subscription {
         this.format = format;
         this.queueLimit = queueLimit;
         this.response = connection.response();
-        this.sink = connection.sink();
+        this.close = connection.close();
         this.loop = connection.loop();
         this.frames = frames;
     }
@@ -269,7 +267,7 @@ final class Subscription {
         if (shard != null) {
             shard.remove(this);
         }
-        sink.close();
+        close.run();
     }
 
     private static boolean isTerminal(JobChanged change) {
