@@ -51,8 +51,8 @@ public class StreamsBench {
         api.awaitReady();
         String token = api.createToken();
         StringBuilder out = new StringBuilder("| scenario | streams | connect all | events posted | delivered / expected | "
-                + "p50 | p99 | max | server CPU s (connect + deliver) | client CPU s | server RSS idle → connected → after | per stream | load |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "p50 | p99 | max | server CPU s (connect + deliver) | client CPU s | server RSS idle → connected → after | RSS per stream | live heap per stream | load |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         Sample idle = Sample.of(serverPid);
         System.out.println("server idle: RSS " + idle.rssKb() / 1024 + " MB");
         for (String scenario : env("BENCH_SCENARIOS", "one-job,many-jobs,global").split(",")) {
@@ -88,6 +88,7 @@ public class StreamsBench {
             api.post(token, jobIds.getLast(), "{\"type\":\"job_start\",\"total\":1000000}");
         }
         double clientCpu0 = Sample.ownCpuSeconds();
+        long heapBefore = Sample.liveHeapBytes(serverPid);
         Sample before = Sample.of(serverPid);
         Clients clients = new Clients(URI.create(api.base()), 2);
         long start = System.nanoTime();
@@ -100,6 +101,10 @@ public class StreamsBench {
         double connectSeconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(1000);
         Sample connected = Sample.of(serverPid);
+        long heapConnected = Sample.liveHeapBytes(serverPid);
+        String livePerStream = heapBefore < 0 || heapConnected < 0 ? "–"
+                : "%.1f KB".formatted((heapConnected - heapBefore) / 1024.0 / streams);
+        Sample delivering = Sample.of(serverPid); // the forced GC above counts in neither figure
         int seconds = intEnv("BENCH_DURATION", 20);
         long[] posted = publish(api, token, jobIds, rate, seconds);
         long expected = 0;
@@ -120,13 +125,13 @@ public class StreamsBench {
                 .map(n -> Long.toString(n / 1_000_000)).collect(java.util.stream.Collectors.joining(" ")));
         long[] lat = clients.latencies();
         Arrays.sort(lat);
-        return "| %s | %,d | %.2f s | %,d (%d/s) | %,d / %,d%s | %s | %s | %s | %.1f + %.1f | %.1f | %d → %d → %d MB | %.1f KB | %s |"
+        return "| %s | %,d | %.2f s | %,d (%d/s) | %,d / %,d%s | %s | %s | %s | %.1f + %.1f | %.1f | %d → %d → %d MB | %.1f KB | %s | %s |"
                 .formatted(name, streams, connectSeconds, Arrays.stream(posted).sum(), rate, clients.delivered(),
                         expected, clients.delivered() == expected ? " (none lost)" : " (LOST " + (expected - clients.delivered()) + ")",
                         ms(lat, 0.50), ms(lat, 0.99), ms(lat, 1.0), connected.cpuSeconds() - before.cpuSeconds(),
-                        after.cpuSeconds() - connected.cpuSeconds(), clientCpu,
+                        after.cpuSeconds() - delivering.cpuSeconds(), clientCpu,
                         before.rssKb() / 1024, connected.rssKb() / 1024, after.rssKb() / 1024,
-                        (connected.rssKb() - before.rssKb()) / (double) streams, Sample.loadAverage());
+                        (connected.rssKb() - before.rssKb()) / (double) streams, livePerStream, Sample.loadAverage());
     }
 
     /** Posts job_progress events round-robin over the jobs at a steady total rate; returns how many per job. */
@@ -466,6 +471,26 @@ public class StreamsBench {
             String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        }
+
+        /**
+         * The server's live heap in bytes (a full GC, then the class histogram's total, by jcmd), or -1 when
+         * it cannot tell (a native executable). RSS also counts garbage not yet collected and heap the JVM
+         * keeps; this is what open streams really hold on the heap.
+         */
+        static long liveHeapBytes(long pid) {
+            Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+            try {
+                Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+                        .redirectErrorStream(true).start();
+                List<String> lines = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                        .lines().toList();
+                process.waitFor();
+                String total = lines.isEmpty() ? "" : lines.getLast().strip();
+                return total.startsWith("Total") ? Long.parseLong(total.split("\\s+")[2]) : -1;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                return -1;
+            }
         }
 
         static String loadAverage() throws IOException {

@@ -17,9 +17,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 /**
- * Events are taken on the event loop for a token this instance knows and on a worker otherwise (a token seen
- * for the first time, a large body, another media type): a client cannot tell which, a retry is replayed
- * whichever path took the first try, and every refusal is the same problem answer.
+ * Events and crawler reports are taken on the event loop for a token this instance knows and on a worker
+ * otherwise (a token seen for the first time, a large body, another media type): a client cannot tell which,
+ * a retry is replayed whichever path took the first try, and every refusal is the same problem answer.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -91,5 +91,29 @@ class EventsRouteTest {
         as(token).contentType(ContentType.JSON).body(batch).post("/api/jobs/{id}/events", job)
                 .then().statusCode(200).body("accepted", equalTo(400), "duplicates", equalTo(0));
         as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(400));
+    }
+
+    @Test
+    void aCrawlerReportRetriedWithItsUpdateIdCountsOnceWhicheverPathTookTheFirstTry() {
+        String project = Api.uniqueProject();
+        String task = Api.uniqueJob();
+        // a fresh token: its first report is looked up on a worker, the retry finds it known
+        String token = Api.token(project, "ingest", "read");
+        String report = "{\"taskId\":\"" + task + "\",\"status\":\"processing\",\"processedItems\":7,"
+                + "\"totalItems\":10,\"updateId\":\"u1\"}";
+        String first = as(token).contentType(ContentType.JSON).body(report).post("/api/internal/jobs/progress")
+                .then().statusCode(200).extract().asString();
+        String retry = as(token).contentType(ContentType.JSON).body(report).post("/api/internal/jobs/progress")
+                .then().statusCode(200).extract().asString();
+
+        assertEquals(first, retry, "the retry replays the first answer");
+        as(token).get("/api/jobs/{id}", task).then().body("progress.current", equalTo(7));
+        // the same updateId with another report is refused by name, and changes nothing
+        as(token).contentType(ContentType.JSON).body(report.replace("\"processedItems\":7", "\"processedItems\":9"))
+                .post("/api/internal/jobs/progress").then().statusCode(422)
+                .contentType("application/problem+json").body("detail", containsString("updateId"));
+        as(token).contentType(ContentType.JSON).body("{\"status\":\"processing\"}").post("/api/internal/jobs/progress")
+                .then().statusCode(400).contentType("application/problem+json").body("detail", containsString("taskId"));
+        as(token).get("/api/jobs/{id}", task).then().body("progress.current", equalTo(7));
     }
 }
