@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +21,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.testsupport.Api;
+import dev.progresshub.testsupport.HeldCommitter;
 import dev.progresshub.testsupport.PostgresTestResource;
 import dev.progresshub.testsupport.SseClient;
 import io.agroal.api.AgroalDataSource;
@@ -81,7 +81,7 @@ class StreamOpensWithoutWorkerTest {
             for (int i = 0; i < WORKER_THREADS; i++) {
                 blocked.add(CompletableFuture.supplyAsync(() -> as(token).get("/api/jobs").statusCode(), clients));
             }
-            await().atMost(SOON).until(() -> requestsWaitingOnALock() >= WORKER_THREADS);
+            await().atMost(SOON).until(() -> HeldCommitter.waitingOnLocks(dataSource) >= WORKER_THREADS);
 
             streams.add(SseClient.open(base + "api/jobs/" + job + "/stream", Map.of("Authorization", "Bearer " + token)));
             streams.add(SseClient.open(base + "api/jobs/" + job + "/stream?access_token=" + token, Map.of()));
@@ -109,15 +109,6 @@ class StreamOpensWithoutWorkerTest {
                 assertTrue(messages.get(1).data().contains("\"current\":4"), messages.get(1).data());
                 assertTrue(messages.get(2).data().contains("\"type\":\"job_complete\""), messages.get(2).data());
             }
-        }
-    }
-
-    private int requestsWaitingOnALock() throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery(
-                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
-            row.next();
-            return row.getInt(1);
         }
     }
 }

@@ -37,11 +37,16 @@ public final class HeldCommitter implements AutoCloseable {
 
     /** True once a transaction (the committer's) waits on a lock. */
     public boolean committerWaits() throws SQLException {
+        return waitingOnLocks(dataSource) > 0;
+    }
+
+    /** How many of the database's sessions wait on a lock now. */
+    public static int waitingOnLocks(DataSource dataSource) throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery(
                         "select count(*) from pg_stat_activity where wait_event_type = 'Lock'")) {
             row.next();
-            return row.getInt(1) > 0;
+            return row.getInt(1);
         }
     }
 
