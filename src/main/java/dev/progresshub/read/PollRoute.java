@@ -52,8 +52,8 @@ public class PollRoute {
         // same Authenticator, on a worker
         Optional<Caller> known = request.getParam("include") == null ? authenticator.known(credentials)
                 : Optional.empty();
-        Optional<CachedSnapshot> snapshot = known.flatMap(caller -> queries.cached(
-                new JobKey(caller.projectFor(request.getParam("project")), id)));
+        Optional<CachedSnapshot> snapshot = known.flatMap(caller -> keyOf(caller, id, request))
+                .flatMap(queries::cached);
         if (snapshot.isEmpty()) {
             context.next();
             return;
@@ -72,6 +72,15 @@ public class PollRoute {
             response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json;charset=UTF-8")
                     .end(snapshot.get().json());
+        }
+    }
+
+    /** The job addressed; empty for a project name out of bounds, which the full path answers with a 400. */
+    private static Optional<JobKey> keyOf(Caller caller, String id, HttpServerRequest request) {
+        try {
+            return Optional.of(new JobKey(caller.projectFor(request.getParam("project")), id));
+        } catch (ProblemException invalidProject) {
+            return Optional.empty();
         }
     }
 }

@@ -31,6 +31,12 @@ class QueryValidationTest {
         admin().queryParam("project", "p".repeat(64)).get("/api/jobs").then().statusCode(200);
         admin().get("/api/jobs").then().statusCode(200);
         admin().queryParam("project", "p".repeat(64)).get("/api/jobs/{id}", job).then().statusCode(404);
+        // the event-loop poll and stream routes pass a bad project on to the full path: the same 400
+        admin().get("/api/jobs").then().statusCode(200);
+        admin().queryParam("project", "Upper.Case").get("/api/jobs/{id}", job).then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("project"));
+        admin().queryParam("project", "Upper.Case").accept("text/event-stream").get("/api/jobs/{id}/stream", job)
+                .then().statusCode(400).contentType("application/problem+json");
         // the instance goes on serving
         Api.send(Api.token(Api.uniqueProject(), "ingest"), job, "{\"type\":\"job_start\"}");
     }
