@@ -1,6 +1,7 @@
 package dev.progresshub.auth;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -39,13 +40,18 @@ public record Caller(String tokenId, String name, String project, Set<Scope> sco
      * job is simply not found); an admin token acts on the requested one, "default" when none is named.
      */
     public String projectFor(String requested) {
+        return validProjectFor(requested).orElseThrow(() -> ProblemException.invalid("project", PROJECT_RULE));
+    }
+
+    /** {@link #projectFor}, empty instead of a refusal when the requested name is out of bounds. */
+    public Optional<String> validProjectFor(String requested) {
         boolean named = requested != null && !requested.isBlank();
         if (named && !PROJECT_NAME.matcher(requested).matches()) {
-            throw ProblemException.invalid("project", PROJECT_RULE);
+            return Optional.empty();
         }
         if (!isAdmin()) {
-            return project;
+            return Optional.of(project);
         }
-        return named ? requested : "default";
+        return Optional.of(named ? requested : "default");
     }
 }

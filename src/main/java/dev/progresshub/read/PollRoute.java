@@ -52,8 +52,9 @@ public class PollRoute {
         // same Authenticator, on a worker
         Optional<Caller> known = request.getParam("include") == null ? authenticator.known(credentials)
                 : Optional.empty();
-        Optional<CachedSnapshot> snapshot = known.flatMap(caller -> keyOf(caller, id, request))
-                .flatMap(queries::cached);
+        // a project name out of bounds goes the full way too, which answers it with a 400
+        Optional<CachedSnapshot> snapshot = known.flatMap(caller -> caller.validProjectFor(request.getParam("project")))
+                .flatMap(project -> queries.cached(new JobKey(project, id)));
         if (snapshot.isEmpty()) {
             context.next();
             return;
@@ -75,12 +76,4 @@ public class PollRoute {
         }
     }
 
-    /** The job addressed; empty for a project name out of bounds, which the full path answers with a 400. */
-    private static Optional<JobKey> keyOf(Caller caller, String id, HttpServerRequest request) {
-        try {
-            return Optional.of(new JobKey(caller.projectFor(request.getParam("project")), id));
-        } catch (ProblemException invalidProject) {
-            return Optional.empty();
-        }
-    }
 }

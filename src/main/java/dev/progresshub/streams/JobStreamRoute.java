@@ -76,13 +76,8 @@ public class JobStreamRoute {
 
     /** The job addressed, when its id and the project asked are valid; invalid ones get the full answer. */
     private static Optional<JobKey> keyOf(Caller caller, String id, HttpServerRequest request) {
-        if (!IngestService.JOB_ID.matcher(id).matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new JobKey(caller.projectFor(request.getParam("project")), id));
-        } catch (ProblemException invalidProject) {
-            return Optional.empty();
-        }
+        return IngestService.JOB_ID.matcher(id).matches()
+                ? caller.validProjectFor(request.getParam("project")).map(project -> new JobKey(project, id))
+                : Optional.empty();
     }
 }
