@@ -27,6 +27,9 @@ import jakarta.ws.rs.PUT;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -137,6 +140,44 @@ class OpenApiRoutesTest {
         assertTrue(document.path("security").toString().contains("\"bearer\""), "bearer applies to every operation");
         String page = given().get("/q/swagger-ui/").then().statusCode(200).extract().asString();
         assertTrue(page.toLowerCase(Locale.ROOT).contains("swagger"), "Swagger UI is served");
+    }
+
+    @Test
+    void theDocumentIsServedAsYamlOrAsJsonWithTheSameContent() throws IOException {
+        String yaml = given().get("/q/openapi").then().statusCode(200)
+                .contentType("application/yaml;charset=UTF-8").extract().asString();
+        Object parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+        assertEquals(document, new ObjectMapper().valueToTree(parsed), "the YAML and the JSON say the same");
+        for (var asJson : List.of(given().accept("application/json").get("/q/openapi"),
+                given().get("/q/openapi.json"))) {
+            asJson.then().statusCode(200).contentType("application/json;charset=UTF-8");
+            assertEquals(document, new ObjectMapper().readTree(asJson.asString()));
+        }
+        given().accept("application/json").get("/q/openapi?format=yaml").then().statusCode(200)
+                .contentType("application/yaml;charset=UTF-8");
+        given().head("/q/openapi").then().statusCode(200).contentType("application/yaml;charset=UTF-8");
+    }
+
+    /** In a YAML flow mapping an unquoted comma ends the value: "a, b" becomes "a" and a stray key "b". */
+    @Test
+    void noDescriptionIsCutShortByTheYamlSyntax() {
+        List<String> strayKeys = new ArrayList<>();
+        collectKeysWithoutValue(document, "", strayKeys);
+        assertEquals(List.of(), strayKeys);
+    }
+
+    private static void collectKeysWithoutValue(JsonNode node, String at, List<String> found) {
+        node.properties().forEach(field -> {
+            if (field.getValue().isNull()) {
+                found.add(at + "/" + field.getKey());
+            }
+            collectKeysWithoutValue(field.getValue(), at + "/" + field.getKey(), found);
+        });
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectKeysWithoutValue(node.get(i), at + "/" + i, found);
+            }
+        }
     }
 
     // ---- what is served -------------------------------------------------------------------------
