@@ -25,11 +25,13 @@ public class GlobalStreamResource {
 
     private final SseStreams streams;
     private final StreamStarts starts;
+    private final GlobalStartMemo memo;
     private final CurrentCaller caller;
 
-    GlobalStreamResource(SseStreams streams, StreamStarts starts, CurrentCaller caller) {
+    GlobalStreamResource(SseStreams streams, StreamStarts starts, GlobalStartMemo memo, CurrentCaller caller) {
         this.streams = streams;
         this.starts = starts;
+        this.memo = memo;
         this.caller = caller;
     }
 
@@ -42,6 +44,7 @@ public class GlobalStreamResource {
         JobFilter filter = JobReadResource.filter(caller.get(), project, jobs, status, null, null, null);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
         streams.jobs(caller.get(), change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
-                () -> starts.forJobs(filter, lastEventId), request, sink);
+                () -> lastEventId == null ? memo.start(filter, () -> starts.forJobs(filter, null))
+                        : starts.forJobs(filter, lastEventId), request, sink);
     }
 }

@@ -94,8 +94,8 @@ public class StreamHub {
     /**
      * Hands a committed change to the fan-out thread: the committing request answers at once, however many
      * clients watch. One thread keeps the changes in the order they were announced; each loop gets them in
-     * that order. Observed after the snapshot cache (later priority), so a stream that starts from the cache
-     * never misses a change that was handed out before it joined.
+     * that order. Observed after the snapshot cache and {@link GlobalStartMemo} (later priority), so a stream
+     * that starts from either never misses a change that was handed out before it joined.
      */
     void publish(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 900)
             JobChanged change) {

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.progresshub.testsupport.Api;
 import dev.progresshub.testsupport.PostgresTestResource;
 import dev.progresshub.testsupport.SseClient;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -34,6 +37,9 @@ class StreamTest {
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     String project;
     String token;
@@ -171,6 +177,42 @@ class StreamTest {
         try (SseClient stream = open("/api/stream?access_token=" + token, Map.of("Last-Event-ID", lastSeen))) {
             await().atMost(SOON).until(() -> stream.messages().size() == 1);
             assertEquals("missed", data(stream.messages().getFirst()).at("/event/item").asText());
+        }
+    }
+
+    @Test
+    void reopeningTheGlobalStreamOfAnUnchangedProjectReadsNoDatabaseRow() {
+        try (SseClient first = open("/api/stream?access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> first.messages().size() == 1);
+        }
+        long connectionsBefore = dataSource.getMetrics().acquireCount();
+
+        for (int dashboard = 0; dashboard < 5; dashboard++) {
+            try (SseClient stream = open("/api/stream?access_token=" + token, Map.of())) {
+                await().atMost(SOON).until(() -> stream.messages().size() == 1);
+                assertEquals(job, data(stream.messages().getFirst()).at("/job/id").asText());
+            }
+        }
+
+        assertEquals(connectionsBefore, dataSource.getMetrics().acquireCount(), "database connections taken");
+    }
+
+    @Test
+    void aGlobalStreamOpenedAfterAChangeStartsFromTheChangedJob() {
+        try (SseClient before = open("/api/stream?access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> before.messages().size() == 1);
+            assertEquals(0, data(before.messages().getFirst()).at("/job/progress/current").asInt());
+        }
+        send(token, job, "{\"type\":\"item_complete\",\"item\":\"while-nobody-watched\"}");
+        String other = Api.uniqueJob();
+        send(token, other, "{\"type\":\"job_start\"}");
+
+        try (SseClient after = open("/api/stream?access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> after.messages().size() == 2);
+            Map<String, JsonNode> jobs = after.messages().stream().map(StreamTest::data)
+                    .collect(java.util.stream.Collectors.toMap(m -> m.at("/job/id").asText(), m -> m.at("/job")));
+            assertEquals(1, jobs.get(job).at("/progress/current").asInt());
+            assertEquals("running", jobs.get(other).at("/status").asText());
         }
     }
 

@@ -1,0 +1,74 @@
+package dev.progresshub.streams;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.interceptor.Interceptor;
+
+import dev.progresshub.cluster.ClusterResync;
+import dev.progresshub.jobs.JobChanged;
+import dev.progresshub.read.JobFilter;
+
+/**
+ * The first messages of a new global stream (no replay asked), kept per filter until a job of its project
+ * changes: a thousand dashboards opening a project's stream at once cost one database read and one
+ * rendering, not one each.
+ *
+ * <p>A memo is taken only when no change of its project was announced since it was read. Announcements
+ * are counted before the stream hub hands the change out (earlier observer priority), and a stream joins
+ * the hub before it takes its start, so a change a memo lacks is always delivered to the stream live.
+ */
+@ApplicationScoped
+class GlobalStartMemo {
+
+    /** Filters remembered at most; beyond it the memo starts over (each entry is one project's first page). */
+    private static final int MAX_FILTERS = 256;
+    /** Change counters, one per stripe of projects: a collision only costs a needless re-read. */
+    private static final int STRIPES = 64;
+
+    private final ConcurrentHashMap<JobFilter, Memo> memos = new ConcurrentHashMap<>();
+    private final AtomicLongArray projectChanges = new AtomicLongArray(STRIPES + 1);
+
+    private record Memo(long changesSeen, StreamStart start) {
+    }
+
+    StreamStart start(JobFilter filter, Supplier<StreamStart> read) {
+        long changesSeen = changesSeen(filter);
+        Memo memo = memos.get(filter);
+        if (memo != null && memo.changesSeen() == changesSeen) {
+            return memo.start();
+        }
+        StreamStart start = read.get();
+        if (memos.size() >= MAX_FILTERS) {
+            memos.clear();
+        }
+        memos.put(filter, new Memo(changesSeen, start));
+        return start;
+    }
+
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 800)
+            JobChanged change) {
+        projectChanges.incrementAndGet(stripe(change.key().project()));
+        projectChanges.incrementAndGet(STRIPES); // every project: what an admin's all-projects stream watches
+    }
+
+    /** Changes of other instances may have been missed: no memo read before is trusted. */
+    void onResync(@Observes ClusterResync resync) {
+        for (int i = 0; i <= STRIPES; i++) {
+            projectChanges.incrementAndGet(i);
+        }
+    }
+
+    private long changesSeen(JobFilter filter) {
+        return projectChanges.get(filter.project() == null ? STRIPES : stripe(filter.project()));
+    }
+
+    private static int stripe(String project) {
+        return Math.floorMod(project.hashCode(), STRIPES);
+    }
+}
