@@ -1,5 +1,6 @@
 package dev.progresshub.streams;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
@@ -37,6 +38,13 @@ class GlobalStartMemo {
     private record Memo(long changesSeen, StreamStart start) {
     }
 
+    /** The memo of the filter while it is current; non-blocking (for {@link StreamRoutes}). */
+    Optional<StreamStart> current(JobFilter filter) {
+        Memo memo = memos.get(filter);
+        return memo != null && memo.changesSeen() == changesSeen(filter) ? Optional.of(memo.start()) : Optional.empty();
+    }
+
+    /** The current memo, else what read gives (the database), remembered for the next stream. */
     StreamStart start(JobFilter filter, Supplier<StreamStart> read) {
         long changesSeen = changesSeen(filter);
         Memo memo = memos.get(filter);

@@ -43,8 +43,8 @@ public class GlobalStreamResource {
             @Context SseEventSink sink) {
         JobFilter filter = JobReadResource.filter(caller.get(), project, jobs, status, null, null, null);
         Long lastEventId = SseStreams.lastEventId(lastEventIdHeader, lastEventIdQuery);
-        streams.jobs(caller.get(), change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status()),
-                () -> lastEventId == null ? memo.start(filter, () -> starts.forJobs(filter, null))
-                        : starts.forJobs(filter, lastEventId), request, sink);
+        streams.jobs(caller.get(), filter, () -> lastEventId == null
+                ? memo.start(filter, () -> starts.forJobs(filter, null))
+                : starts.forJobs(filter, lastEventId), request, sink);
     }
 }

@@ -11,7 +11,7 @@ import io.vertx.core.impl.ContextInternal;
 /**
  * The connection a stream is written to: its Vert.x response (written directly, with buffers shared by
  * every client), how the stream ends (the JAX-RS sink that keeps the request open, or the response itself
- * for a stream opened by {@link JobStreamRoute}) and the event loop that owns the connection, the only
+ * for a stream opened by {@link StreamRoutes}) and the event loop that owns the connection, the only
  * thread that writes to it.
  */
 record SseConnection(HttpServerResponse response, Runnable close, EventLoop loop) {

@@ -10,6 +10,7 @@ import dev.progresshub.auth.Caller;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobKey;
+import dev.progresshub.read.JobFilter;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -40,17 +41,27 @@ public class SseStreams {
                         : starts.forJob(key, lastEventId));
     }
 
-    /** A new stream of one job, opened on its event loop from the cached snapshot ({@link JobStreamRoute}). */
+    /** A new stream of one job, opened on its event loop from the cached snapshot ({@link StreamRoutes}). */
     void jobFromMemory(Caller caller, JobKey key, StreamStart start, HttpServerRequest request) {
         open(new Subscription(caller, key, null, StreamFormat.STANDARD, streamQueue, frames, SseConnection.of(request)),
                 () -> start);
     }
 
-    /** A stream of every job the interest covers, in the standard format. */
-    void jobs(Caller caller, Predicate<JobChanged> interest, Supplier<StreamStart> read, HttpServerRequest request,
+    /** A stream of every job the filter covers, in the standard format. */
+    void jobs(Caller caller, JobFilter filter, Supplier<StreamStart> read, HttpServerRequest request,
             SseEventSink sink) {
-        open(new Subscription(caller, null, interest, StreamFormat.STANDARD, streamQueue, frames,
+        open(new Subscription(caller, null, interestIn(filter), StreamFormat.STANDARD, streamQueue, frames,
                 SseConnection.of(request, sink)), read);
+    }
+
+    /** A new stream of many jobs, opened on its event loop from the project's memo ({@link StreamRoutes}). */
+    void jobsFromMemory(Caller caller, JobFilter filter, StreamStart start, HttpServerRequest request) {
+        open(new Subscription(caller, null, interestIn(filter), StreamFormat.STANDARD, streamQueue, frames,
+                SseConnection.of(request)), () -> start);
+    }
+
+    private static Predicate<JobChanged> interestIn(JobFilter filter) {
+        return change -> filter.covers(change.key(), change.deleted() ? null : change.snapshot().status());
     }
 
     /**

@@ -34,8 +34,8 @@ import io.restassured.http.ContentType;
 
 /**
  * Dashboards keep opening streams while the database holds every worker thread: a new stream of a job whose
- * snapshot is in memory, from a token the instance knows, is opened on the event loop with no database work
- * (JobStreamRoute). Here the job table is locked from outside and as many list requests as there are worker
+ * snapshot is in memory, or of a project whose global start is, from a token the instance knows, is opened on
+ * the event loop with no database work (StreamRoutes). Here the job table is locked from outside and as many list requests as there are worker
  * threads wait on it; streams still open with the job's snapshot, and carry its events once the lock goes.
  * Taken the JAX-RS way, the stream would queue behind the blocked workers and this test would fail.
  */
@@ -69,9 +69,13 @@ class StreamOpensWithoutWorkerTest {
                 .post("/api/jobs").then().statusCode(201);
         Api.send(token, job, "{\"type\":\"job_start\",\"total\":10}");
         as(token).get("/api/jobs/{id}", job).then().statusCode(200); // the job's snapshot is in memory
+        try (SseClient first = SseClient.open(base + "api/stream?access_token=" + token, Map.of())) {
+            await().atMost(SOON).until(() -> first.messages().size() == 1); // and the project's global start
+        }
 
         List<CompletableFuture<Integer>> blocked = new ArrayList<>();
         List<SseClient> streams = new ArrayList<>();
+        SseClient global;
         try (Connection lock = dataSource.getConnection();
                 ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             lock.setAutoCommit(false);
@@ -85,6 +89,8 @@ class StreamOpensWithoutWorkerTest {
 
             streams.add(SseClient.open(base + "api/jobs/" + job + "/stream", Map.of("Authorization", "Bearer " + token)));
             streams.add(SseClient.open(base + "api/jobs/" + job + "/stream?access_token=" + token, Map.of()));
+            global = SseClient.open(base + "api/stream", Map.of("Authorization", "Bearer " + token));
+            streams.add(global);
             for (SseClient stream : streams) {
                 assertEquals(200, stream.status());
                 await().atMost(SOON).until(() -> stream.messages().size() == 1);
@@ -103,7 +109,8 @@ class StreamOpensWithoutWorkerTest {
         Api.send(token, job, "{\"type\":\"job_complete\"}");
         for (SseClient stream : streams) {
             try (stream) {
-                await().atMost(SOON).until(stream::ended);
+                // a job's stream ends after the job's terminal event, the project's goes on
+                await().atMost(SOON).until(() -> stream == global ? stream.messages().size() == 3 : stream.ended());
                 List<SseClient.Message> messages = stream.messages();
                 assertEquals(3, messages.size(), "snapshot, progress, complete: " + messages);
                 assertTrue(messages.get(1).data().contains("\"current\":4"), messages.get(1).data());
