@@ -1,6 +1,8 @@
 package dev.progresshub.streams;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
@@ -35,28 +37,50 @@ class GlobalStartMemo {
     private final ConcurrentHashMap<JobFilter, Memo> memos = new ConcurrentHashMap<>();
     private final AtomicLongArray projectChanges = new AtomicLongArray(STRIPES + 1);
 
-    private record Memo(long changesSeen, StreamStart start) {
+    /** A start read (or being read, by the first stream that missed) when the project had seen so many changes. */
+    private record Memo(long changesSeen, CompletableFuture<StreamStart> start) {
     }
 
-    /** The memo of the filter while it is current; non-blocking (for {@link StreamRoutes}). */
+    /** The memo of the filter while it is current and read; non-blocking (for {@link StreamRoutes}). */
     Optional<StreamStart> current(JobFilter filter) {
         Memo memo = memos.get(filter);
-        return memo != null && memo.changesSeen() == changesSeen(filter) ? Optional.of(memo.start()) : Optional.empty();
+        return memo != null && memo.changesSeen() == changesSeen(filter) && memo.start().isDone()
+                && !memo.start().isCompletedExceptionally() ? Optional.of(memo.start().join()) : Optional.empty();
     }
 
-    /** The current memo, else what read gives (the database), remembered for the next stream. */
+    /**
+     * The current memo, else what read gives (the database), remembered for the next streams. Streams that
+     * miss at once wait for the first one's read instead of each reading the same page (a thousand dashboards
+     * reconnecting after a deploy).
+     */
     StreamStart start(JobFilter filter, Supplier<StreamStart> read) {
         long changesSeen = changesSeen(filter);
-        Memo memo = memos.get(filter);
-        if (memo != null && memo.changesSeen() == changesSeen) {
-            return memo.start();
-        }
-        StreamStart start = read.get();
+        Memo mine = new Memo(changesSeen, new CompletableFuture<>());
         if (memos.size() >= MAX_FILTERS) {
             memos.clear();
         }
-        memos.put(filter, new Memo(changesSeen, start));
-        return start;
+        Memo memo = memos.compute(filter, (f, old) -> old != null && old.changesSeen() == changesSeen
+                && !old.start().isCompletedExceptionally() ? old : mine);
+        if (memo != mine) {
+            return awaitRead(memo);
+        }
+        try {
+            StreamStart start = read.get();
+            mine.start().complete(start);
+            return start;
+        } catch (RuntimeException e) {
+            memos.remove(filter, mine);
+            mine.start().completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private static StreamStart awaitRead(Memo memo) {
+        try {
+            return memo.start().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failed ? failed : e; // the reader's own answer (e.g. 503)
+        }
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(Interceptor.Priority.APPLICATION + 800)
