@@ -41,10 +41,15 @@ public class SseStreams {
                         : starts.forJob(key, lastEventId));
     }
 
-    /** A new stream of one job, opened on its event loop from the cached snapshot ({@link StreamRoutes}). */
-    void jobFromMemory(Caller caller, JobKey key, StreamStart start, HttpServerRequest request) {
+    /**
+     * A new stream of one job, opened on its event loop from the cached snapshot ({@link StreamRoutes}), read
+     * again once the stream has joined: a change handed out before that is in it.
+     *
+     * @throws StartNotInMemory when the snapshot has left the cache meanwhile
+     */
+    void jobFromMemory(Caller caller, JobKey key, HttpServerRequest request) {
         open(new Subscription(caller, key, null, StreamFormat.STANDARD, streamQueue, frames, SseConnection.of(request)),
-                () -> start);
+                () -> starts.fromMemory(key).orElseThrow(StartNotInMemory::new));
     }
 
     /** A stream of every job the filter covers, in the standard format. */
@@ -54,10 +59,15 @@ public class SseStreams {
                 SseConnection.of(request, sink)), read);
     }
 
-    /** A new stream of many jobs, opened on its event loop from the project's memo ({@link StreamRoutes}). */
-    void jobsFromMemory(Caller caller, JobFilter filter, StreamStart start, HttpServerRequest request) {
+    /**
+     * A new stream of many jobs, opened on its event loop from the project's memo ({@link StreamRoutes}),
+     * checked again once the stream has joined: a change handed out before that has dropped the memo.
+     *
+     * @throws StartNotInMemory when the memo is no longer current
+     */
+    void jobsFromMemory(Caller caller, JobFilter filter, GlobalStartMemo memo, HttpServerRequest request) {
         open(new Subscription(caller, null, interestIn(filter), StreamFormat.STANDARD, streamQueue, frames,
-                SseConnection.of(request)), () -> start);
+                SseConnection.of(request)), () -> memo.current(filter).orElseThrow(StartNotInMemory::new));
     }
 
     private static Predicate<JobChanged> interestIn(JobFilter filter) {

@@ -62,16 +62,17 @@ public class StreamRoutes {
         Credentials credentials = credentials(request);
         Optional<Caller> known = knownCaller(credentials, request);
         Optional<JobKey> key = known.flatMap(caller -> keyOf(caller, context.pathParam("id"), request));
-        Optional<StreamStart> start = key.flatMap(starts::fromMemory);
-        if (start.isEmpty()) {
+        if (key.flatMap(starts::fromMemory).isEmpty()) {
             context.next();
             return;
         }
         try {
             Caller caller = authenticator.admitKnown(credentials, known.get(), Scope.READ, true, key.get().id());
-            streams.jobFromMemory(caller, key.get(), start.get(), request);
+            streams.jobFromMemory(caller, key.get(), request);
         } catch (ProblemException refused) {
             HttpProblems.write(context.response(), refused, json, false);
+        } catch (StartNotInMemory changedMeanwhile) {
+            context.next();
         }
     }
 
@@ -80,16 +81,17 @@ public class StreamRoutes {
         Credentials credentials = credentials(request);
         Optional<Caller> known = knownCaller(credentials, request);
         Optional<JobFilter> filter = known.flatMap(caller -> filterOf(caller, request));
-        Optional<StreamStart> start = filter.flatMap(globalStarts::current);
-        if (start.isEmpty()) {
+        if (filter.flatMap(globalStarts::current).isEmpty()) {
             context.next();
             return;
         }
         try {
             Caller caller = authenticator.admitKnown(credentials, known.get(), Scope.READ, false, null);
-            streams.jobsFromMemory(caller, filter.get(), start.get(), request);
+            streams.jobsFromMemory(caller, filter.get(), globalStarts, request);
         } catch (ProblemException refused) {
             HttpProblems.write(context.response(), refused, json, false);
+        } catch (StartNotInMemory changedMeanwhile) {
+            context.next();
         }
     }
 
