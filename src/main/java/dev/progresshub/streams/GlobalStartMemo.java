@@ -39,13 +39,18 @@ class GlobalStartMemo {
 
     /** A start read (or being read, by the first stream that missed) when the project had seen so many changes. */
     private record Memo(long changesSeen, CompletableFuture<StreamStart> start) {
+
+        /** Of the project as it is now, and not a failed read (one still being read is usable: it is awaited). */
+        boolean usableAt(long changesNow) {
+            return changesSeen == changesNow && !start.isCompletedExceptionally();
+        }
     }
 
     /** The memo of the filter while it is current and read; non-blocking (for {@link StreamRoutes}). */
     Optional<StreamStart> current(JobFilter filter) {
         Memo memo = memos.get(filter);
-        return memo != null && memo.changesSeen() == changesSeen(filter) && memo.start().isDone()
-                && !memo.start().isCompletedExceptionally() ? Optional.of(memo.start().join()) : Optional.empty();
+        return memo != null && memo.usableAt(changesSeen(filter)) && memo.start().isDone()
+                ? Optional.of(memo.start().join()) : Optional.empty();
     }
 
     /**
@@ -59,8 +64,7 @@ class GlobalStartMemo {
         if (memos.size() >= MAX_FILTERS) {
             memos.clear();
         }
-        Memo memo = memos.compute(filter, (f, old) -> old != null && old.changesSeen() == changesSeen
-                && !old.start().isCompletedExceptionally() ? old : mine);
+        Memo memo = memos.compute(filter, (f, old) -> old != null && old.usableAt(changesSeen) ? old : mine);
         if (memo != mine) {
             return awaitRead(memo);
         }

@@ -66,14 +66,8 @@ public class StreamRoutes {
             context.next();
             return;
         }
-        try {
-            Caller caller = authenticator.admitKnown(credentials, known.get(), Scope.READ, true, key.get().id());
-            streams.jobFromMemory(caller, key.get(), request);
-        } catch (ProblemException refused) {
-            HttpProblems.write(context.response(), refused, json, false);
-        } catch (StartNotInMemory changedMeanwhile) {
-            context.next();
-        }
+        openOrPassOn(context, () -> streams.jobFromMemory(
+                authenticator.admitKnown(credentials, known.get(), Scope.READ, true, key.get().id()), key.get(), request));
     }
 
     private void globalStream(RoutingContext context) {
@@ -85,9 +79,15 @@ public class StreamRoutes {
             context.next();
             return;
         }
+        openOrPassOn(context, () -> streams.jobsFromMemory(
+                authenticator.admitKnown(credentials, known.get(), Scope.READ, false, null), filter.get(), globalStarts,
+                request));
+    }
+
+    /** Admits and opens; a refusal is answered here, a start gone from memory meanwhile goes to the worker path. */
+    private void openOrPassOn(RoutingContext context, Runnable admitAndOpen) {
         try {
-            Caller caller = authenticator.admitKnown(credentials, known.get(), Scope.READ, false, null);
-            streams.jobsFromMemory(caller, filter.get(), globalStarts, request);
+            admitAndOpen.run();
         } catch (ProblemException refused) {
             HttpProblems.write(context.response(), refused, json, false);
         } catch (StartNotInMemory changedMeanwhile) {
