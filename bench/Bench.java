@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,9 @@ public class Bench {
             new DatabaseLimitScenario(settings).run(report);
         }
         IngestScenario ingest = new IngestScenario(settings, api, server);
+        if (settings.runs("c1") || settings.runs("c32") || settings.runs("c2")) {
+            ingest.warmUpSingleRequests(report);
+        }
         if (settings.runs("b1")) {
             ingest.runBatchedOwnJobs(report);
         }
@@ -99,13 +103,21 @@ public class Bench {
     record Settings(String baseUrl, String adminToken, long serverPid, String statsUrl, Path reportPath,
             Duration duration, Duration warmup, Duration settle, int concurrency, int pollJobs, int batchSize,
             int sseClients, int sseEventsPerSecond, long clockTicksPerSecond, String jdbcUrl, Set<String> scenarios,
-            int ingestClients, int ingestJobs, int pollConnections) {
+            int ingestClients, int ingestJobs, int pollConnections, Duration ingestWarmup) {
 
         /** Every scenario, in the order they run; BENCH_SCENARIOS picks some (e.g. {@code db,c1,c32}). */
         static final List<String> ALL = List.of("a", "a64", "db", "b1", "b2", "c1", "c32", "c2", "d");
 
         boolean runs(String scenario) {
             return scenarios.contains(scenario);
+        }
+
+        /** The same settings, with no warm-up before a measured window (the caller warmed up already). */
+        static Settings withoutWarmup(Settings s) {
+            return new Settings(s.baseUrl, s.adminToken, s.serverPid, s.statsUrl, s.reportPath, s.duration,
+                    Duration.ZERO, s.settle, s.concurrency, s.pollJobs, s.batchSize, s.sseClients,
+                    s.sseEventsPerSecond, s.clockTicksPerSecond, s.jdbcUrl, s.scenarios, s.ingestClients,
+                    s.ingestJobs, s.pollConnections, s.ingestWarmup);
         }
 
         static Settings fromEnvironment() {
@@ -129,7 +141,8 @@ public class Bench {
                     Set.copyOf(Arrays.asList(optional("BENCH_SCENARIOS", String.join(",", ALL)).split(","))),
                     (int) number("BENCH_INGEST_CLIENTS", 16),
                     (int) number("BENCH_INGEST_JOBS", 32),
-                    (int) number("BENCH_POLL_CONNECTIONS", 64));
+                    (int) number("BENCH_POLL_CONNECTIONS", 64),
+                    Duration.ofSeconds(number("BENCH_INGEST_WARMUP", 60)));
         }
 
         private static String required(String name) {
@@ -478,7 +491,16 @@ public class Bench {
     }
 
     /** A phase's figures together with the server's readings around it, and the CPU this client used. */
-    record Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds) {
+    record Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds,
+            RowUpdates jobRowUpdates) {
+
+        Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds) {
+            this(load, before, after, clientCpuSeconds, null);
+        }
+
+        Measured withRowUpdates(RowUpdates updates) {
+            return new Measured(load, before, after, clientCpuSeconds, updates);
+        }
 
         double serverCpuSeconds() {
             return after.cpuSeconds() - before.cpuSeconds();
@@ -497,6 +519,36 @@ public class Bench {
         double clientCpuBefore = clientCpuSeconds();
         LoadResult load = ClosedLoop.run(clients, settings.duration());
         return new Measured(load, before, server.sample(), clientCpuSeconds() - clientCpuBefore);
+    }
+
+    /**
+     * PostgreSQL's count of job row updates, and of those done in place (HOT: no new index entries, the cheap
+     * kind), read from the service's database; null when the run has no JDBC URL. A backend reports its counts
+     * at most once a second, so a window's figures are shifted by up to a second: read them as a share.
+     */
+    record RowUpdates(long updates, long hot) {
+
+        static RowUpdates read(Settings settings) throws SQLException {
+            if (settings.jdbcUrl() == null) {
+                return null;
+            }
+            try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "postgres");
+                    Statement statement = connection.createStatement();
+                    ResultSet row = statement.executeQuery(
+                            "select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where relname = 'job'")) {
+                return row.next() ? new RowUpdates(row.getLong(1), row.getLong(2)) : new RowUpdates(0, 0);
+            }
+        }
+
+        RowUpdates since(RowUpdates before) {
+            return before == null ? null : new RowUpdates(updates - before.updates, hot - before.hot);
+        }
+
+        @Override
+        public String toString() {
+            return "%,d job row updates, %,d of them in place (HOT, %.0f %%)".formatted(updates, hot,
+                    100.0 * hot / Math.max(1, updates));
+        }
     }
 
     /** CPU time of this load generator: on shared cores, what it took is what the service could not use. */
@@ -597,24 +649,56 @@ public class Bench {
      */
     record IngestScenario(Settings settings, Api api, ServerProcess server) {
 
+        /** The measured window, with how PostgreSQL updated the job rows in it. */
+        private Measured measureIngest(List<? extends Client> clients) throws Exception {
+            ClosedLoop.run(clients, settings.warmup());
+            RowUpdates before = RowUpdates.read(settings);
+            Measured measured = measure(clients, Settings.withoutWarmup(settings), server);
+            return measured.withRowUpdates(RowUpdates.read(settings).since(before));
+        }
+
         void runBatchedOwnJobs(Report report) throws Exception {
             List<IngestWorker> workers = workers(settings.concurrency(), w -> List.of("batched-own-" + w),
                     settings.batchSize());
             report.ingest("b1. Ingest, batches of " + settings.batchSize() + ", one job per worker",
-                    measure(workers, settings, server), workers.size(), settings.batchSize(), verify(workers));
+                    measureIngest(workers), workers.size(), settings.batchSize(), verify(workers));
         }
 
         void runBatchedOneJob(Report report) throws Exception {
             List<IngestWorker> workers = workers(settings.concurrency(), w -> List.of("batched-shared"),
                     settings.batchSize());
             report.ingest("b2. Ingest, batches of " + settings.batchSize() + ", all workers on one job",
-                    measure(workers, settings, server), workers.size(), settings.batchSize(), verify(workers));
+                    measureIngest(workers), workers.size(), settings.batchSize(), verify(workers));
+        }
+
+        /**
+         * The single-request scenarios measure a steady state: on a JVM the compiler keeps a core busy for the
+         * first minute of this load (JFR: C2 threads above the service's own), which would be counted as the cost
+         * of whichever scenario runs first. One mixed load of all three kinds, on jobs of its own, comes first;
+         * its server CPU is reported as what it is.
+         */
+        void warmUpSingleRequests(Report report) throws Exception {
+            if (settings.ingestWarmup().isZero()) {
+                return;
+            }
+            List<Client> clients = new ArrayList<>();
+            for (int w = 0; w < settings.ingestClients(); w++) {
+                int job = w;
+                clients.add(switch (w % 3) {
+                    case 0 -> new IngestWorker(api, List.of("warm-hot"), "warm-" + w, 1);
+                    case 1 -> new IngestWorker(api, List.of("warm-fleet-" + job, "warm-fleet-" + (job + 1)), "warm-" + w, 1);
+                    default -> new CrawlerWorker(api, "warm-crawler-" + w, List.of("warm-task-" + job));
+                });
+            }
+            ServerSample before = server.sample();
+            LoadResult load = ClosedLoop.run(clients, settings.ingestWarmup());
+            report.ingestWarmup(load, server.sample().cpuSeconds() - before.cpuSeconds());
         }
 
         /** The issue's first figure: every client on one hot job, one event per request. */
         void runSingleEventsOneJob(Report report) throws Exception {
             List<IngestWorker> workers = workers(settings.ingestClients(), w -> List.of("single-hot"), 1);
-            Measured measured = measure(workers, settings, server);
+            Measured measured = measureIngest(workers);
             report.ingest("c1. Ingest, one event per request, " + workers.size() + " clients on one job", measured,
                     workers.size(), 1, verify(workers));
             report.ratio("c1", measured);
@@ -623,7 +707,7 @@ public class Bench {
         /** A crawler fleet: the clients deal their requests over many jobs, one event per request. */
         void runSingleEventsManyJobs(Report report) throws Exception {
             List<IngestWorker> workers = workers(settings.ingestClients(), this::sharedJobs, 1);
-            Measured measured = measure(workers, settings, server);
+            Measured measured = measureIngest(workers);
             report.ingest("c32. Ingest, one event per request, " + workers.size() + " clients over "
                     + settings.ingestJobs() + " jobs", measured, workers.size(), 1, verify(workers));
             report.ratio("c32", measured);
@@ -636,7 +720,7 @@ public class Bench {
                 crawlers.add(new CrawlerWorker(api, "crawler-" + w,
                         sharedJobs(w).stream().map(job -> "task-" + job).toList()));
             }
-            Measured measured = measure(crawlers, settings, server);
+            Measured measured = measureIngest(crawlers);
             Map<String, Long> acknowledgedByTask = new LinkedHashMap<>();
             crawlers.forEach(crawler -> crawler.acknowledged().forEach((task, n) -> acknowledgedByTask.merge(task, n,
                     Long::sum)));
@@ -700,7 +784,8 @@ public class Bench {
         private final String workerName;
         private final int batchSize;
         private final Map<String, Long> acknowledged = new LinkedHashMap<>();
-        private long nextSeq = 1;
+        /** A worker numbers its events per job, as the contract's worker + seq are read: per job. */
+        private final Map<String, Long> nextSeqByJob = new HashMap<>();
         private int nextJob;
 
         IngestWorker(Api api, List<String> jobIds, String workerName, int batchSize) {
@@ -717,7 +802,7 @@ public class Bench {
         @Override
         public boolean sendOne() throws Exception {
             String jobId = jobIds.get(nextJob++ % jobIds.size());
-            HttpResponse<String> answer = api.postEvents(jobId, nextRequestBody());
+            HttpResponse<String> answer = api.postEvents(jobId, nextRequestBody(jobId));
             if (answer.statusCode() != 200) {
                 return false;
             }
@@ -725,13 +810,15 @@ public class Bench {
             return true;
         }
 
-        private String nextRequestBody() {
+        private String nextRequestBody(String jobId) {
+            long first = nextSeqByJob.getOrDefault(jobId, 1L);
+            nextSeqByJob.put(jobId, first + batchSize);
             if (batchSize == 1) {
-                return event(nextSeq++);
+                return event(first);
             }
             StringBuilder batch = new StringBuilder(batchSize * 90).append('[');
             for (int i = 0; i < batchSize; i++) {
-                batch.append(i == 0 ? "" : ",").append(event(nextSeq++));
+                batch.append(i == 0 ? "" : ",").append(event(first + i));
             }
             return batch.append(']').toString();
         }
@@ -1168,12 +1255,24 @@ public class Bench {
                     %d workers, %.1f s: %,d requests answered 200, %,d otherwise%s.
                     Server CPU %.3f ms per request, %.4f ms per event.
                     Exactness (warm-up and measured phases): %,d events acknowledged, %,d counted in %d job snapshot(s): %s.
+                    In PostgreSQL: %s.
                     """.formatted(name, workers, load.seconds(), load.ok(), load.failed(), failureNote(load),
                     measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, check.acknowledged(),
-                    check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH"));
+                    check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH",
+                    measured.jobRowUpdates() == null ? "not read (no JDBC URL)" : measured.jobRowUpdates()));
         }
 
         /** Keeps a single-event scenario for the ratio against the database's own limit. */
+        void ingestWarmup(LoadResult load, double serverCpuSeconds) {
+            details.add("""
+                    ### Warm-up of the single-request scenarios (not measured)
+
+                    %.0f s of single events and crawler reports mixed, on jobs of their own: %,d requests, server CPU
+                    %.1f s (%.3f ms per request, the JIT compiler included). The figures of c1, c32 and c2 follow it.
+                    """.formatted(load.seconds(), load.ok() + load.failed(), serverCpuSeconds,
+                    serverCpuSeconds * 1000 / Math.max(1, load.ok() + load.failed())));
+        }
+
         void ratio(String scenario, Measured measured) {
             ratioInputs.put(scenario, measured);
         }

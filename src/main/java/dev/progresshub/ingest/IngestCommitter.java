@@ -29,7 +29,6 @@ import dev.progresshub.errors.ProblemException;
 import dev.progresshub.errors.Problems;
 import dev.progresshub.ingest.IdempotencyStore.KeyId;
 import dev.progresshub.jobs.JobKey;
-import dev.progresshub.jobs.JobStateCodec;
 import dev.progresshub.jobs.JobStore;
 import dev.progresshub.jobs.LockedJob;
 import io.micrometer.core.instrument.Gauge;
@@ -58,7 +57,6 @@ public class IngestCommitter {
     private static final long RETRY_AFTER_SECONDS = 1;
 
     private final JobStore store;
-    private final JobStateCodec codec;
     private final IdempotencyStore idempotency;
     private final Clock clock;
     private final List<Lane> lanes;
@@ -87,10 +85,9 @@ public class IngestCommitter {
         }
     }
 
-    IngestCommitter(JobStore store, JobStateCodec codec, IdempotencyStore idempotency, Clock clock,
+    IngestCommitter(JobStore store, IdempotencyStore idempotency, Clock clock,
             ProgressHubConfig config, MeterRegistry registry) {
         this.store = store;
-        this.codec = codec;
         this.idempotency = idempotency;
         this.clock = clock;
         int committers = Math.max(1, config.ingest().committers());
@@ -298,7 +295,7 @@ public class IngestCommitter {
             }
         }
         Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();
-        locked.forEach((key, job) -> jobs.put(key, new JobInGroup(job, codec::read)));
+        locked.forEach((key, job) -> jobs.put(key, new JobInGroup(job, store::storedState)));
         return jobs;
     }
 

@@ -14,21 +14,21 @@ import dev.progresshub.jobs.LockedJob;
 /**
  * One locked job during a group: the requests of the group that touch it are applied in arrival order. A
  * refused request is undone by starting over from the stored state and replaying the requests accepted
- * before it, so the state is decoded again only when something was refused.
+ * before it, so the stored state is read and decoded again only when something was refused.
  */
 public final class JobInGroup {
 
     private final LockedJob locked;
-    private final Function<String, JobState> decode;
+    private final Function<JobKey, JobState> storedState;
     private final List<IngestWork> accepted = new ArrayList<>();
     private JobState state;
     private List<Event> timeline = new ArrayList<>();
     private boolean changed;
     private boolean creationAnnounced;
 
-    JobInGroup(LockedJob locked, Function<String, JobState> decode) {
+    JobInGroup(LockedJob locked, Function<JobKey, JobState> storedState) {
         this.locked = locked;
-        this.decode = decode;
+        this.storedState = storedState;
         this.state = locked.state();
     }
 
@@ -82,12 +82,12 @@ public final class JobInGroup {
     }
 
     JobStore.Change change() {
-        return new JobStore.Change(new LockedJob(locked.key(), state, locked.created(), locked.stateJson()),
+        return new JobStore.Change(new LockedJob(locked.key(), state, locked.created()),
                 timeline);
     }
 
     private void undoTo(Instant now) {
-        state = decode.apply(locked.stateJson());
+        state = storedState.apply(locked.key());
         timeline = new ArrayList<>();
         changed = false;
         creationAnnounced = false;

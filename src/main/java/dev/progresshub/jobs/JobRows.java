@@ -33,7 +33,10 @@ public class JobRows {
         this.dataSource = dataSource;
     }
 
-    /** A job row as the writer needs it: the stored state, still to be decoded, and what identifies it. */
+    /**
+     * A job row as the writer needs it: what identifies it and, unless the caller already holds that version,
+     * the stored state still to be decoded (null: the row is at the version the caller knows).
+     */
     public record Locked(JobKey key, String stateJson, long version, Instant createdAt) {
     }
 
@@ -49,20 +52,26 @@ public class JobRows {
 
     /**
      * Locks the rows of these jobs in key order (the one lock order of every group and instance); absent
-     * jobs are missing from the answer.
+     * jobs are missing from the answer. A row still at the version {@code knownVersions} gives for it comes
+     * without its state: the caller holds it, and reading, detoasting and sending it again is most of a
+     * lock's cost.
      */
-    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys) {
+    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys, Map<JobKey, Long> knownVersions) {
         Map<JobKey, Locked> rows = new LinkedHashMap<>();
         if (sortedKeys.isEmpty()) {
             return rows;
         }
         run(connection -> {
             try (PreparedStatement select = connection.prepareStatement("""
-                    select project, id, state::text, version, created_at from job
-                    where (project, id) in (select * from unnest(?::text[], ?::text[]))
-                    order by project, id for update""")) {
+                    select j.project, j.id, case when j.version = k.known then null else j.state::text end,
+                           j.version, j.created_at
+                    from job j join unnest(?::text[], ?::text[], ?::bigint[]) as k(project, id, known)
+                         on j.project = k.project and j.id = k.id
+                    order by j.project, j.id for update of j""")) {
                 select.setArray(1, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::project).toArray()));
                 select.setArray(2, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::id).toArray()));
+                select.setArray(3, connection.createArrayOf("bigint",
+                        sortedKeys.stream().map(key -> knownVersions.getOrDefault(key, -1L)).toArray()));
                 try (ResultSet result = select.executeQuery()) {
                     while (result.next()) {
                         JobKey key = new JobKey(result.getString(1), result.getString(2));
@@ -73,6 +82,25 @@ public class JobRows {
             }
         });
         return rows;
+    }
+
+    /** The stored state of a job this transaction has locked. */
+    public String stateOf(JobKey key) {
+        String[] state = new String[1];
+        run(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select state::text from job where project = ? and id = ?")) {
+                select.setString(1, key.project());
+                select.setString(2, key.id());
+                try (ResultSet result = select.executeQuery()) {
+                    state[0] = result.next() ? result.getString(1) : null;
+                }
+            }
+        });
+        if (state[0] == null) {
+            throw new IllegalStateException("locked job " + key + " has no row");
+        }
+        return state[0];
     }
 
     /**

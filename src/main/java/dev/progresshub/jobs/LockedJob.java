@@ -4,7 +4,7 @@ import dev.progresshub.domain.JobState;
 
 /**
  * A job whose row is locked by the current transaction, with its decoded domain state. {@code created}: this
- * transaction inserted the row. {@code stateJson}: the state as stored, to start over from if a change is undone.
+ * transaction inserted the row.
  */
-public record LockedJob(JobKey key, JobState state, boolean created, String stateJson) {
+public record LockedJob(JobKey key, JobState state, boolean created) {
 }
