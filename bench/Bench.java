@@ -142,7 +142,7 @@ public class Bench {
                     (int) number("BENCH_INGEST_CLIENTS", 16),
                     (int) number("BENCH_INGEST_JOBS", 32),
                     (int) number("BENCH_POLL_CONNECTIONS", 64),
-                    Duration.ofSeconds(number("BENCH_INGEST_WARMUP", 60)));
+                    Duration.ofSeconds(number("BENCH_INGEST_WARMUP", 90)));
         }
 
         private static String required(String name) {
