@@ -11,6 +11,7 @@
 #   BENCH_INGEST_CLIENTS=16 clients of the single-event, crawler and database-limit scenarios
 #   BENCH_INGEST_JOBS=32   jobs those clients share in the many-jobs scenarios
 #   BENCH_POLL_CONNECTIONS=64 connections of the poll-versus-health scenario
+#   BENCH_INGEST_WARMUP=90 seconds of unmeasured single-request ingest before c1/c32/c2 (the JVM's JIT)
 #   BENCH_SCENARIOS=a,a64,db,b1,b2,c1,c32,c2,d   run only these (e.g. BENCH_SCENARIOS=db,c1,c32,c2 for ingest)
 #   BENCH_SKIP_BUILD=1     reuse target/ from an earlier run
 #   BENCH_JAVA_OPTS=...    extra options for the service's JVM, e.g. a JFR recording:
