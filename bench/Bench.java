@@ -541,7 +541,7 @@ public class Bench {
         }
 
         RowUpdates since(RowUpdates before) {
-            return before == null ? null : new RowUpdates(updates - before.updates, hot - before.hot);
+            return new RowUpdates(updates - before.updates, hot - before.hot);
         }
 
         @Override
@@ -654,7 +654,8 @@ public class Bench {
             ClosedLoop.run(clients, settings.warmup());
             RowUpdates before = RowUpdates.read(settings);
             Measured measured = measure(clients, Settings.withoutWarmup(settings), server);
-            return measured.withRowUpdates(RowUpdates.read(settings).since(before));
+            RowUpdates after = RowUpdates.read(settings);
+            return measured.withRowUpdates(after == null ? null : after.since(before));
         }
 
         void runBatchedOwnJobs(Report report) throws Exception {
