@@ -78,18 +78,19 @@ public class JobStore {
         List<JobKey> created = rows.insertAbsent(newRows);
         List<JobKey> sortedKeys = keys.stream().distinct().sorted(LOCK_ORDER).toList();
         Map<JobKey, JobState> known = new HashMap<>();
-        sortedKeys.forEach(key -> {
+        Map<JobKey, Long> knownVersions = new HashMap<>();
+        for (JobKey key : sortedKeys) {
             JobState state = remembered.apply(key);
             if (state != null) {
                 known.put(key, state);
+                knownVersions.put(key, state.version());
             }
-        });
-        Map<JobKey, Long> knownVersions = new HashMap<>();
-        known.forEach((key, state) -> knownVersions.put(key, state.version()));
+        }
         Map<JobKey, LockedJob> locked = new LinkedHashMap<>();
         rows.lockAll(sortedKeys, knownVersions).forEach((key, row) -> {
+            JobState held = known.get(key);
             JobState state = row.stateJson() != null ? codec.read(row.stateJson())
-                    : isStored(known.get(key), row) ? known.get(key) : storedState(key);
+                    : isStored(held, row) ? held : storedState(key);
             locked.put(key, new LockedJob(key, state, created.contains(key)));
         });
         return locked;
