@@ -18,6 +18,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -526,7 +528,7 @@ public class Bench {
      * kind), read from the service's database; null when the run has no JDBC URL. A backend reports its counts
      * at most once a second, so a window's figures are shifted by up to a second: read them as a share.
      */
-    record RowUpdates(long updates, long hot) {
+    record RowUpdates(long updates, long hot, StateSizes states) {
 
         static RowUpdates read(Settings settings) throws SQLException {
             if (settings.jdbcUrl() == null) {
@@ -536,18 +538,46 @@ public class Bench {
                     Statement statement = connection.createStatement();
                     ResultSet row = statement.executeQuery(
                             "select n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where relname = 'job'")) {
-                return row.next() ? new RowUpdates(row.getLong(1), row.getLong(2)) : new RowUpdates(0, 0);
+                return row.next() ? new RowUpdates(row.getLong(1), row.getLong(2), null) : new RowUpdates(0, 0, null);
             }
         }
 
-        RowUpdates since(RowUpdates before) {
-            return new RowUpdates(updates - before.updates, hot - before.hot);
+        /** The updates between two readings, with the sizes of the states written since {@code windowStart}. */
+        RowUpdates since(RowUpdates before, Settings settings, Instant windowStart) throws SQLException {
+            return new RowUpdates(updates - before.updates, hot - before.hot, StateSizes.read(settings, windowStart));
         }
 
         @Override
         public String toString() {
-            return "%,d job row updates, %,d of them in place (HOT, %.0f %%)".formatted(updates, hot,
-                    100.0 * hot / Math.max(1, updates));
+            return "%,d job row updates, %,d of them in place (HOT, %.0f %%); %s".formatted(updates, hot,
+                    100.0 * hot / Math.max(1, updates), states);
+        }
+    }
+
+    /**
+     * How large the job states written in a window are: the JSON the service sends at every write, and what
+     * PostgreSQL stores for it (jsonb, compressed when large).
+     */
+    record StateSizes(long jobs, long averageJsonBytes, long averageStoredBytes, long largestJsonBytes) {
+
+        static StateSizes read(Settings settings, Instant since) throws SQLException {
+            try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), "postgres", "postgres");
+                    PreparedStatement statement = connection.prepareStatement("""
+                            select count(*), coalesce(avg(octet_length(state::text)), 0),
+                                   coalesce(avg(pg_column_size(state)), 0), coalesce(max(octet_length(state::text)), 0)
+                            from job where updated_at >= ?""")) {
+                statement.setObject(1, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    return new StateSizes(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "the %,d job states written: %,d bytes of JSON on average (largest %,d), %,d bytes stored".formatted(
+                    jobs, averageJsonBytes, largestJsonBytes, averageStoredBytes);
         }
     }
 
@@ -653,9 +683,10 @@ public class Bench {
         private Measured measureIngest(List<? extends Client> clients) throws Exception {
             ClosedLoop.run(clients, settings.warmup());
             RowUpdates before = RowUpdates.read(settings);
+            Instant windowStart = Instant.now();
             Measured measured = measure(clients, Settings.withoutWarmup(settings), server);
             RowUpdates after = RowUpdates.read(settings);
-            return measured.withRowUpdates(after == null ? null : after.since(before));
+            return measured.withRowUpdates(after == null ? null : after.since(before, settings, windowStart));
         }
 
         void runBatchedOwnJobs(Report report) throws Exception {

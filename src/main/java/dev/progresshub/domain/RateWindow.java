@@ -7,11 +7,15 @@ import java.util.List;
 
 /**
  * Items handled per second as a moving average over the last {@link #WINDOW} of samples.
- * A sample is (server time, handled count), taken when the count changed.
+ * A sample is (server time, handled count), taken when the count changed. Kept samples are at least
+ * {@link #SPACING} apart (the newest one moves forward until then), so however often a job reports, the window
+ * spans the whole minute with at most {@link #MAX_SAMPLES} samples: the state stored at every write stays small.
  */
 class RateWindow {
     static final Duration WINDOW = Duration.ofSeconds(60);
-    static final int MAX_SAMPLES = 64;
+    static final Duration SPACING = Duration.ofSeconds(5);
+    /** The window's samples with their spacing, the baseline before the window, and the newest. */
+    static final int MAX_SAMPLES = (int) (WINDOW.toSeconds() / SPACING.toSeconds()) + 2;
 
     List<Sample> samples = new ArrayList<>();
 
@@ -28,12 +32,13 @@ class RateWindow {
             // Counts never go back, so a drop means the job switched what it counts (e.g. from stage sums
             // to its own total): the old samples measure something else.
             samples.clear();
-        } else if (newest != null && newest.at.equals(now)) {
-            // Several events in one request share one instant: keep one sample per instant.
-            newest.handled = handled;
-            return;
         }
-        samples.add(new Sample(now, handled));
+        if (!samples.isEmpty() && newestIsOpen(now)) {
+            newest.at = now;
+            newest.handled = handled;
+        } else {
+            samples.add(new Sample(now, handled));
+        }
         dropOutdated(now);
     }
 
@@ -63,6 +68,19 @@ class RateWindow {
         }
         double seconds = Duration.between(baseline.at, end).toMillis() / 1000.0;
         return seconds <= 0 ? null : (newest.handled - baseline.handled) / seconds;
+    }
+
+    /**
+     * The newest sample stays open (moves forward) until it is {@link #SPACING} after the one before it; then
+     * it is kept and the next count opens a new one. Events at one instant always share a sample.
+     */
+    private boolean newestIsOpen(Instant now) {
+        Sample newest = samples.get(samples.size() - 1);
+        if (newest.at.equals(now)) {
+            return true;
+        }
+        Sample previous = samples.size() < 2 ? null : samples.get(samples.size() - 2);
+        return previous != null && Duration.between(previous.at, newest.at).compareTo(SPACING) < 0;
     }
 
     /** Keeps the newest sample from before the window as the baseline, so the window is always spanned. */

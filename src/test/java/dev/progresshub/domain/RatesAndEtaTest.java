@@ -1,10 +1,14 @@
 package dev.progresshub.domain;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import org.junit.jupiter.api.Test;
 
 import static dev.progresshub.domain.JobFixture.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Moving-average rates (60 s window, server clock) and the ETAs derived from them. */
 class RatesAndEtaTest {
@@ -155,19 +159,56 @@ class RatesAndEtaTest {
     }
 
     @Test
-    void atMost64SamplesAreKept() {
-        JobFixture f = JobFixture.jobWithTotal(100_000);
-        // 1 item per half second for 20 s, then 10 per half second: 64 samples reach back only 32 s.
-        for (int i = 1; i <= 40; i++) {
-            f.apply(jobAt(i));
-            f.now = f.now.plusMillis(500);
+    void aJobReportingTenTimesASecondIsAveragedOverTheWholeMinute() {
+        JobFixture f = JobFixture.jobWithTotal(1_000_000);
+        long current = 0;
+        // 10 items/s for a minute, then 30 items/s, one report every 100 ms.
+        for (int i = 0; i < 600; i++) {
+            f.apply(jobAt(current += 1));
+            f.now = f.now.plusMillis(100);
         }
-        for (int i = 1; i <= 64; i++) {
-            f.apply(jobAt(40 + 10L * i));
-            f.now = f.now.plusMillis(500);
+        for (int i = 0; i < 300; i++) {
+            f.apply(jobAt(current += 3));
+            f.now = f.now.plusMillis(100);
         }
+        double halfway = f.snapshot().ratePerSecond();
+        assertTrue(halfway > 19 && halfway < 21, "half a minute at each pace averages 20/s, was " + halfway);
 
-        assertEquals(20.0, f.snapshot().ratePerSecond());
+        for (int i = 0; i < 300; i++) {
+            f.apply(jobAt(current += 3));
+            f.now = f.now.plusMillis(100);
+        }
+        double later = f.snapshot().ratePerSecond();
+        assertTrue(later > 28.4 && later <= 30, "a minute at the new pace shows it, was " + later);
+    }
+
+    @Test
+    void aBusyWindowKeepsOneSamplePerSpacingSoTheStoredStateStaysSmall() {
+        RateWindow window = new RateWindow();
+        Instant now = Instant.parse("2026-11-28T10:00:00Z");
+        for (int i = 1; i <= 6_000; i++) {
+            window.sampleIfChanged(now, i);
+            assertTrue(window.samples.size() <= RateWindow.MAX_SAMPLES, "samples after " + i + " reports");
+            now = now.plusMillis(100);
+        }
+        assertEquals(RateWindow.MAX_SAMPLES, window.samples.size());
+        for (int i = 1; i < window.samples.size() - 1; i++) {
+            Duration gap = Duration.between(window.samples.get(i - 1).at, window.samples.get(i).at);
+            assertTrue(gap.compareTo(RateWindow.SPACING) >= 0, "kept samples are a spacing apart: " + gap);
+        }
+        assertEquals(10.0, Snapshots.round(window.exactRate(null), 2));
+    }
+
+    @Test
+    void aStateStoredWithDenseSamplesIsTrimmedAtItsNextSample() {
+        RateWindow window = new RateWindow();
+        Instant start = Instant.parse("2026-11-28T10:00:00Z");
+        for (int i = 0; i < 64; i++) {
+            window.samples.add(new RateWindow.Sample(start.plusMillis(100L * i), i + 1));
+        }
+        window.sampleIfChanged(start.plusSeconds(10), 100);
+
+        assertEquals(RateWindow.MAX_SAMPLES, window.samples.size());
     }
 
     @Test
