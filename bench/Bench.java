@@ -289,11 +289,6 @@ public class Bench {
             return send(post("/api/jobs/" + jobId + "/events", eventsJson));
         }
 
-        /** Posts one seed-003 crawler report; 200 when applied. */
-        HttpResponse<String> postCrawlerReport(String reportJson) throws IOException, InterruptedException {
-            return send(post("/api/internal/jobs/progress", reportJson));
-        }
-
         HttpResponse<String> snapshot(String jobId, String ifNoneMatch) throws IOException, InterruptedException {
             HttpRequest.Builder request = authorized("/api/jobs/" + jobId).GET();
             if (ifNoneMatch != null) {
@@ -319,8 +314,8 @@ public class Bench {
             return Long.parseLong(group(ISSUES, answer.body()).orElseThrow());
         }
 
-        static long accepted(HttpResponse<String> ingestAnswer) {
-            return group(ACCEPTED, ingestAnswer.body()).map(Long::parseLong).orElse(0L);
+        static long accepted(String ingestAnswer) {
+            return group(ACCEPTED, ingestAnswer).map(Long::parseLong).orElse(0L);
         }
 
         /** Sum of the Prometheus samples of {@code name} whose labels contain {@code labelFilter}. */
@@ -494,14 +489,14 @@ public class Bench {
 
     /** A phase's figures together with the server's readings around it, and the CPU this client used. */
     record Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds,
-            RowUpdates jobRowUpdates) {
+            double databaseCpuSeconds, RowUpdates jobRowUpdates) {
 
         Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds) {
-            this(load, before, after, clientCpuSeconds, null);
+            this(load, before, after, clientCpuSeconds, Double.NaN, null);
         }
 
         Measured withRowUpdates(RowUpdates updates) {
-            return new Measured(load, before, after, clientCpuSeconds, updates);
+            return new Measured(load, before, after, clientCpuSeconds, databaseCpuSeconds, updates);
         }
 
         double serverCpuSeconds() {
@@ -519,8 +514,45 @@ public class Bench {
         ClosedLoop.run(clients, settings.warmup());
         ServerSample before = server.sample();
         double clientCpuBefore = clientCpuSeconds();
+        double databaseCpuBefore = DatabaseCpu.seconds(server.clockTicksPerSecond());
         LoadResult load = ClosedLoop.run(clients, settings.duration());
-        return new Measured(load, before, server.sample(), clientCpuSeconds() - clientCpuBefore);
+        return new Measured(load, before, server.sample(), clientCpuSeconds() - clientCpuBefore,
+                DatabaseCpu.seconds(server.clockTicksPerSecond()) - databaseCpuBefore, null);
+    }
+
+    /**
+     * CPU time of every PostgreSQL process on this machine (the benchmark's own server: nothing else runs one),
+     * the time of exited backends included through their parent's: with the service's and this generator's, it
+     * says what the shared cores did in a window.
+     */
+    static final class DatabaseCpu {
+
+        static double seconds(long clockTicksPerSecond) {
+            long ticks = 0;
+            try (var processes = Files.list(Path.of("/proc"))) {
+                for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    ticks += postgresTicks(process);
+                }
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+            return (double) ticks / clockTicksPerSecond;
+        }
+
+        /** utime + stime + cutime + cstime of a postgres process, 0 for any other (or one gone meanwhile). */
+        private static long postgresTicks(Path process) {
+            try {
+                String stat = Files.readString(process.resolve("stat"));
+                if (!stat.contains("(postgres)")) {
+                    return 0;
+                }
+                String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(afterName[11]) + Long.parseLong(afterName[12]) + Long.parseLong(afterName[13])
+                        + Long.parseLong(afterName[14]);
+            } catch (IOException e) {
+                return 0;
+            }
+        }
     }
 
     /**
@@ -810,18 +842,128 @@ public class Bench {
      * One reporting worker: numbered item_complete events (its own worker + seq), a batch or a single event per
      * request, to its jobs in turn.
      */
+    /**
+     * One HTTP/1.1 keep-alive connection that writes each request as bytes and reads the answer by its
+     * Content-Length (or chunks): what a crawler's HTTP library does, at a fraction of java.net.http's CPU per
+     * request (measured: java.net.http took about as much CPU per request as the service it loaded, on the same
+     * cores). The single-request ingest scenarios use it, so the machine's CPU goes to the service and PostgreSQL.
+     */
+    static final class KeepAliveConnection {
+        private final String host;
+        private final int port;
+        private final String authorization;
+        private java.net.Socket socket;
+        private java.io.BufferedInputStream in;
+        private java.io.OutputStream out;
+
+        KeepAliveConnection(String baseUrl, String token) {
+            URI base = URI.create(baseUrl);
+            this.host = base.getHost();
+            this.port = base.getPort();
+            this.authorization = "Bearer " + token;
+        }
+
+        /** Posts a JSON body; returns the status and body of the answer. */
+        Answer post(String path, String json) throws IOException {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: "
+                    + authorization + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            if (socket == null) {
+                connect();
+            }
+            try {
+                out.write(head);
+                out.write(body);
+                out.flush();
+                return read();
+            } catch (IOException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private void connect() throws IOException {
+            socket = new java.net.Socket(host, port);
+            socket.setTcpNoDelay(true);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+        }
+
+        private Answer read() throws IOException {
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.substring(9, 12));
+            int length = -1;
+            boolean chunked = false;
+            boolean closes = false;
+            for (String header = line(); !header.isEmpty(); header = line()) {
+                String lower = header.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring(15).strip());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    closes = true;
+                }
+            }
+            String body = chunked ? chunks() : new String(in.readNBytes(Math.max(0, length)), StandardCharsets.UTF_8);
+            if (closes) {
+                close();
+            }
+            return new Answer(status, body);
+        }
+
+        private String chunks() throws IOException {
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            for (int size = Integer.parseInt(line().split(";")[0].strip(), 16); size > 0;
+                    size = Integer.parseInt(line().split(";")[0].strip(), 16)) {
+                body.write(in.readNBytes(size));
+                line();
+            }
+            line();
+            return body.toString(StandardCharsets.UTF_8);
+        }
+
+        private String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("connection closed by the service");
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                }
+            }
+            return line.toString();
+        }
+
+        private void close() {
+            try {
+                if (socket != null) {
+                    socket.close();
+                }
+            } catch (IOException ignored) {
+                // closing a broken connection: the next request opens a new one
+            }
+            socket = null;
+        }
+
+        record Answer(int status, String body) {
+        }
+    }
+
     static final class IngestWorker implements Client {
-        private final Api api;
         private final List<String> jobIds;
         private final String workerName;
         private final int batchSize;
         private final Map<String, Long> acknowledged = new LinkedHashMap<>();
         /** A worker numbers its events per job, as the contract's worker + seq are read: per job. */
         private final Map<String, Long> nextSeqByJob = new HashMap<>();
+        private final KeepAliveConnection connection;
         private int nextJob;
 
         IngestWorker(Api api, List<String> jobIds, String workerName, int batchSize) {
-            this.api = api;
+            this.connection = new KeepAliveConnection(api.baseUrl(), api.token());
             this.jobIds = jobIds;
             this.workerName = workerName;
             this.batchSize = batchSize;
@@ -834,11 +976,12 @@ public class Bench {
         @Override
         public boolean sendOne() throws Exception {
             String jobId = jobIds.get(nextJob++ % jobIds.size());
-            HttpResponse<String> answer = api.postEvents(jobId, nextRequestBody(jobId));
-            if (answer.statusCode() != 200) {
+            KeepAliveConnection.Answer answer = connection.post("/api/jobs/" + jobId + "/events",
+                    nextRequestBody(jobId));
+            if (answer.status() != 200) {
                 return false;
             }
-            acknowledged.merge(jobId, Api.accepted(answer), Long::sum);
+            acknowledged.merge(jobId, Api.accepted(answer.body()), Long::sum);
             return true;
         }
 
@@ -863,15 +1006,15 @@ public class Bench {
 
     /** A crawler reporting to /api/internal/jobs/progress for its tasks in turn: processedItems, a one-issue delta. */
     static final class CrawlerWorker implements Client {
-        private final Api api;
         private final String name;
         private final List<String> taskIds;
         private final Map<String, Long> acknowledged = new LinkedHashMap<>();
+        private final KeepAliveConnection connection;
         private long reports;
         private int nextTask;
 
         CrawlerWorker(Api api, String name, List<String> taskIds) {
-            this.api = api;
+            this.connection = new KeepAliveConnection(api.baseUrl(), api.token());
             this.name = name;
             this.taskIds = taskIds;
         }
@@ -885,10 +1028,10 @@ public class Bench {
             String taskId = taskIds.get(nextTask++ % taskIds.size());
             long next = reports + 1;
             // processedItems is a max across the task's crawlers, so it only grows: this crawler's report count
-            HttpResponse<String> answer = api.postCrawlerReport("""
+            KeepAliveConnection.Answer answer = connection.post("/api/internal/jobs/progress", """
                     {"taskId":"%s","status":"processing","processedItems":%d,"itemsByType":{"issues":1},\
                     "lastProcessedId":"issue-%d","updateId":"%s-%d"}""".formatted(taskId, next, next, name, next));
-            if (answer.statusCode() != 200) {
+            if (answer.status() != 200) {
                 return false;
             }
             reports = next;
@@ -975,8 +1118,10 @@ public class Bench {
                 }
                 ClosedLoop.run(clients, settings.warmup());
                 double clientCpuBefore = clientCpuSeconds();
+                double databaseCpuBefore = DatabaseCpu.seconds(settings.clockTicksPerSecond());
                 LoadResult load = ClosedLoop.run(clients, settings.duration());
-                report.databaseLimit(load, clientCpuSeconds() - clientCpuBefore, clients.size(), durability);
+                report.databaseLimit(load, clientCpuSeconds() - clientCpuBefore,
+                        DatabaseCpu.seconds(settings.clockTicksPerSecond()) - databaseCpuBefore, clients.size(), durability);
             } finally {
                 for (DatabaseClient client : clients) {
                     client.connection().close();
@@ -1285,11 +1430,12 @@ public class Bench {
                     ### %s
 
                     %d workers, %.1f s: %,d requests answered 200, %,d otherwise%s.
-                    Server CPU %.3f ms per request, %.4f ms per event.
+                    Server CPU %.3f ms per request, %.4f ms per event. %s
                     Exactness (warm-up and measured phases): %,d events acknowledged, %,d counted in %d job snapshot(s): %s.
                     In PostgreSQL: %s.
                     """.formatted(name, workers, load.seconds(), load.ok(), load.failed(), failureNote(load),
-                    measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, check.acknowledged(),
+                    measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, cpuBudget(measured),
+                    check.acknowledged(),
                     check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH",
                     measured.jobRowUpdates() == null ? "not read (no JDBC URL)" : measured.jobRowUpdates()));
         }
@@ -1309,7 +1455,8 @@ public class Bench {
             ratioInputs.put(scenario, measured);
         }
 
-        void databaseLimit(LoadResult load, double clientCpuSeconds, int clients, String durability) {
+        void databaseLimit(LoadResult load, double clientCpuSeconds, double databaseCpuSeconds, int clients,
+                String durability) {
             databaseLimit = load;
             rows.add("| db. The database's own limit: %d JDBC clients, INSERT + UPDATE of a shared row per transaction | %,.0f tx/s | %s | %s | %d | – | %.1f | – |"
                     .formatted(clients, load.perSecond(), millis(load.latencies().percentileMillis(50)),
@@ -1319,7 +1466,9 @@ public class Bench {
 
                     %d clients, %.1f s: %,d transactions (%s), %,.0f tx/s. The same PostgreSQL the service uses, while
                     the service idles: the rate a service that makes one transaction of every request cannot pass.
-                    """.formatted(clients, load.seconds(), load.ok(), durability, load.perSecond()));
+                    CPU of the window: PostgreSQL %.1f s (%.3f ms per transaction), these clients %.1f s.
+                    """.formatted(clients, load.seconds(), load.ok(), durability, load.perSecond(), databaseCpuSeconds,
+                    databaseCpuSeconds * 1000 / Math.max(1, load.ok()), clientCpuSeconds));
         }
 
         void pollVersusHealth(int connections, Measured health, Measured notModified, Measured full) {
@@ -1450,6 +1599,20 @@ public class Bench {
             database.forEach((counter, delta) -> rows.append("| %s | %,d | %.6f | %,d |\n"
                     .formatted(counter, delta, (double) delta / Math.max(1, polls), idleDatabase.get(counter))));
             return rows.toString();
+        }
+
+        /** Where the machine's CPU went in a window: the service, PostgreSQL, this load generator. */
+        private static String cpuBudget(Measured measured) {
+            if (Double.isNaN(measured.databaseCpuSeconds())) {
+                return "";
+            }
+            double machine = measured.load().seconds() * Runtime.getRuntime().availableProcessors();
+            long requests = Math.max(1, measured.load().ok() + measured.load().failed());
+            return ("CPU of the window: service %.1f s, PostgreSQL %.1f s (%.3f ms per request), load generator %.1f s; "
+                    + "%.1f of the machine's %.1f s.").formatted(measured.serverCpuSeconds(),
+                    measured.databaseCpuSeconds(), measured.databaseCpuSeconds() * 1000 / requests,
+                    measured.clientCpuSeconds(), measured.serverCpuSeconds() + measured.databaseCpuSeconds()
+                            + measured.clientCpuSeconds(), machine);
         }
 
         private static String failureNote(LoadResult load) {
