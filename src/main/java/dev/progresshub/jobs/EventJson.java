@@ -10,7 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.progresshub.domain.Event;
 
-/** Writes a timeline event the way readers see it: id, type, then only the fields that were sent. */
+/**
+ * Writes a timeline event the way readers see it: id, type, then only the fields that were sent. The id is the
+ * database's, given as the row is inserted, so the fields after it are rendered first and joined to it then.
+ */
 @ApplicationScoped
 public class EventJson {
 
@@ -20,9 +23,17 @@ public class EventJson {
         this.mapper = mapper;
     }
 
-    public String write(long id, Event e, Instant at) {
+    /** The start of every stored body, before the id's digits. */
+    static final String ID_PREFIX = "{\"id\":";
+
+    /** The whole body: the id, then the fields {@link #fieldsAfterId} rendered. */
+    static String withId(long id, String fieldsAfterId) {
+        return ID_PREFIX + id + "," + fieldsAfterId;
+    }
+
+    /** The event's fields as they follow the id in its body: {@code "type":…}, closing brace included. */
+    public String fieldsAfterId(Event e, Instant at) {
         ObjectNode node = mapper.createObjectNode();
-        node.put("id", id);
         node.put("type", e.type().wire());
         putIfPresent(node, "stage", e.stage());
         putIfPresent(node, "item", e.item());
@@ -49,7 +60,7 @@ public class EventJson {
         putTree(node, "resumeState", e.resumeState());
         putTree(node, "data", e.data());
         try {
-            return mapper.writeValueAsString(node);
+            return mapper.writeValueAsString(node).substring(1);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("event not serializable", ex);
         }

@@ -46,8 +46,8 @@ public class JobRows {
             Instant stallAt) {
     }
 
-    /** A timeline row ready to insert. */
-    public record EventRow(long id, JobKey key, String type, String stage, Instant at, String body) {
+    /** A timeline row to insert; its body is its id, given by the database, then these fields. */
+    public record NewEvent(JobKey key, String type, String stage, Instant at, String fieldsAfterId) {
     }
 
     /**
@@ -134,53 +134,59 @@ public class JobRows {
         return created;
     }
 
-    /** Reserves {@code count} timeline ids in one round trip, while the jobs are locked. */
-    public long[] reserveIds(int count) {
-        long[] ids = new long[count];
+    /**
+     * Inserts the timeline rows in one batch and returns their ids, in order. The database numbers each row as
+     * it inserts it, so a job's ids rise in the order its writers commit (they hold its row lock), and the ids
+     * cost no round trip of their own; the body is the id followed by the rendered fields ({@link EventJson}).
+     */
+    public long[] insertEvents(List<NewEvent> events) {
+        long[] ids = new long[events.size()];
+        if (events.isEmpty()) {
+            return ids;
+        }
         run(connection -> {
-            try (PreparedStatement next = connection.prepareStatement(
-                    "select nextval('job_event_id_seq') from generate_series(1, ?)")) {
-                next.setInt(1, count);
-                try (ResultSet result = next.executeQuery()) {
-                    for (int i = 0; result.next(); i++) {
-                        ids[i] = result.getLong(1);
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    insert into job_event (id, project, job_id, type, stage, at, body)
+                    select id, project, job_id, type, stage, at::timestamptz, (? || id || ',' || fields)::json
+                    from (select nextval('job_event_id_seq') as id, e.*
+                          from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                               as e(project, job_id, type, stage, at, fields)) numbered
+                    returning id""")) {
+                insert.setString(1, EventJson.ID_PREFIX);
+                insert.setArray(2, textArray(connection, events, event -> event.key().project()));
+                insert.setArray(3, textArray(connection, events, event -> event.key().id()));
+                insert.setArray(4, textArray(connection, events, NewEvent::type));
+                insert.setArray(5, textArray(connection, events, NewEvent::stage));
+                insert.setArray(6, textArray(connection, events, event -> event.at().toString()));
+                insert.setArray(7, textArray(connection, events, NewEvent::fieldsAfterId));
+                try (ResultSet inserted = insert.executeQuery()) {
+                    for (int i = 0; inserted.next(); i++) {
+                        ids[i] = inserted.getLong(1);
                     }
                 }
             }
         });
-        java.util.Arrays.sort(ids);
         return ids;
     }
 
-    /** Writes the timeline rows in one JDBC batch and the jobs' new states in another. */
-    public void write(List<EventRow> events, List<Columns> jobs) {
+    private static java.sql.Array textArray(Connection connection, List<NewEvent> events,
+            java.util.function.Function<NewEvent, String> field) throws SQLException {
+        return connection.createArrayOf("text", events.stream().map(field).toArray());
+    }
+
+    /** Writes the jobs' new states in one batch. */
+    public void updateStates(List<Columns> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
         run(connection -> {
-            if (!events.isEmpty()) {
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        insert into job_event (id, project, job_id, type, stage, at, body)
-                        values (?, ?, ?, ?, ?, ?, ?::json)""")) {
-                    for (EventRow event : events) {
-                        insert.setLong(1, event.id());
-                        insert.setString(2, event.key().project());
-                        insert.setString(3, event.key().id());
-                        insert.setString(4, event.type());
-                        insert.setString(5, event.stage());
-                        insert.setObject(6, timestamp(event.at()));
-                        insert.setString(7, event.body());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
+            try (PreparedStatement update = connection.prepareStatement(
+                    "update job set " + COLUMNS_SET + " where project = ? and id = ?")) {
+                for (Columns job : jobs) {
+                    setColumns(update, job);
+                    update.addBatch();
                 }
-            }
-            if (!jobs.isEmpty()) {
-                try (PreparedStatement update = connection.prepareStatement(
-                        "update job set " + COLUMNS_SET + " where project = ? and id = ?")) {
-                    for (Columns job : jobs) {
-                        setColumns(update, job);
-                        update.addBatch();
-                    }
-                    update.executeBatch();
-                }
+                update.executeBatch();
             }
         });
     }

@@ -115,30 +115,33 @@ public class JobStore {
 
     /**
      * Saves the jobs' states with the timeline events they produced ({@code at} falls back to {@code now}):
-     * the ids in one round trip, the events in one batch, the states in another. Returns the changes as they
-     * will be published.
+     * the events in one batch, numbered by the database as it inserts them, then the states in another.
+     * Returns the changes as they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
-        int eventCount = jobChanges.stream().mapToInt(change -> change.timeline().size()).sum();
-        long[] ids = eventCount == 0 ? new long[0] : rows.reserveIds(eventCount);
-        List<JobRows.EventRow> eventRows = new ArrayList<>(eventCount);
+        List<JobRows.NewEvent> newEvents = new ArrayList<>();
+        for (Change change : jobChanges) {
+            for (dev.progresshub.domain.Event event : change.timeline()) {
+                Instant at = event.at() != null ? event.at() : now;
+                newEvents.add(new JobRows.NewEvent(change.job().key(), event.type().wire(), event.stage(), at,
+                        eventJson.fieldsAfterId(event, at)));
+            }
+        }
+        long[] ids = rows.insertEvents(newEvents);
         List<List<StoredEvent>> storedByJob = new ArrayList<>();
         int next = 0;
         for (Change change : jobChanges) {
             List<StoredEvent> stored = new ArrayList<>(change.timeline().size());
-            for (dev.progresshub.domain.Event event : change.timeline()) {
-                long id = ids[next++];
-                Instant at = event.at() != null ? event.at() : now;
-                String body = eventJson.write(id, event, at);
-                eventRows.add(new JobRows.EventRow(id, change.job().key(), event.type().wire(), event.stage(), at, body));
-                change.job().state().recordStored(id);
-                stored.add(new StoredEvent(id, event.type().wire(), event.stage(), body));
+            for (int i = 0; i < change.timeline().size(); i++, next++) {
+                JobRows.NewEvent event = newEvents.get(next);
+                change.job().state().recordStored(ids[next]);
+                stored.add(new StoredEvent(ids[next], event.type(), event.stage(),
+                        EventJson.withId(ids[next], event.fieldsAfterId())));
             }
             storedByJob.add(stored);
         }
-        List<JobRows.Columns> states = jobChanges.stream()
-                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList();
-        rows.write(eventRows, states);
+        rows.updateStates(jobChanges.stream()
+                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList());
         List<JobChanged> published = new ArrayList<>(jobChanges.size());
         for (int i = 0; i < jobChanges.size(); i++) {
             LockedJob job = jobChanges.get(i).job();

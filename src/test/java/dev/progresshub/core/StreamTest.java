@@ -102,6 +102,33 @@ class StreamTest {
     }
 
     @Test
+    void aReplayedEventIsTheEventAsItWasStreamedLive() throws Exception {
+        String lastSeen;
+        List<JsonNode> live;
+        try (SseClient stream = jobStream(Map.of())) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 1);
+            send(token, job, "{\"type\":\"message\",\"message\":\"before\"}");
+            await().atMost(SOON).until(() -> stream.messages().size() == 2);
+            lastSeen = stream.messages().getLast().id();
+            send(token, job, """
+                    [{"type":"item_complete","item":"a","worker":"w-1","seq":7},
+                     {"type":"item_fail","item":"b","error":"said \\"no\\", then {}","errorClass":"E"},
+                     {"type":"message","message":"ünïcode ✓","level":"warning","data":{"n":[1,2]}}]""");
+            await().atMost(SOON).until(() -> stream.messages().size() == 5);
+            live = stream.messages().subList(2, 5).stream().map(m -> data(m).get("event")).toList();
+        }
+
+        try (SseClient stream = jobStream(Map.of("Last-Event-ID", lastSeen))) {
+            await().atMost(SOON).until(() -> stream.messages().size() == 3);
+            List<JsonNode> replayed = stream.messages().stream().map(m -> data(m).get("event")).toList();
+            assertEquals(live, replayed, "the stored timeline rows are the events streams carried");
+            for (SseClient.Message message : stream.messages()) {
+                assertEquals(message.id(), data(message).at("/event/id").asText());
+            }
+        }
+    }
+
+    @Test
     void aLastEventIdTheTimelineCannotServeGetsAResetAndTheSnapshot() throws Exception {
         try (SseClient stream = jobStream(Map.of("Last-Event-ID", "999999999"))) {
             await().atMost(SOON).until(() -> stream.messages().size() == 2);
