@@ -115,7 +115,7 @@ public class JobStore {
 
     /**
      * Saves the jobs' states with the timeline events they produced ({@code at} falls back to {@code now}):
-     * the events in one batch, numbered by the database as it inserts them, then the states in another.
+     * the events in one statement, numbered by the database as it inserts them, then the states in one batch.
      * Returns the changes as they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
