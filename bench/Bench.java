@@ -200,12 +200,18 @@ public class Bench {
             return Long.parseLong(value.strip().split("\\s+")[0]);
         }
 
-        /** Fields 14 and 15 of /proc/pid/stat; the command name in parentheses may hold spaces. */
         private double cpuSeconds() {
-            String stat = readProc("stat");
+            return (double) cpuTicks(readProc("stat"), false) / clockTicksPerSecond;
+        }
+
+        /**
+         * utime + stime of a /proc/pid/stat line (fields 14 and 15), plus its exited children's (16 and 17) when
+         * asked; the command name in parentheses may hold spaces.
+         */
+        static long cpuTicks(String stat, boolean withChildren) {
             String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(afterName[11]) + Long.parseLong(afterName[12]);
-            return (double) ticks / clockTicksPerSecond;
+            return withChildren ? ticks + Long.parseLong(afterName[13]) + Long.parseLong(afterName[14]) : ticks;
         }
 
         private String readProc(String file) {
@@ -543,12 +549,7 @@ public class Bench {
         private static long postgresTicks(Path process) {
             try {
                 String stat = Files.readString(process.resolve("stat"));
-                if (!stat.contains("(postgres)")) {
-                    return 0;
-                }
-                String[] afterName = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(afterName[11]) + Long.parseLong(afterName[12]) + Long.parseLong(afterName[13])
-                        + Long.parseLong(afterName[14]);
+                return stat.contains("(postgres)") ? ServerProcess.cpuTicks(stat, true) : 0;
             } catch (IOException e) {
                 return 0;
             }
@@ -839,10 +840,6 @@ public class Bench {
     }
 
     /**
-     * One reporting worker: numbered item_complete events (its own worker + seq), a batch or a single event per
-     * request, to its jobs in turn.
-     */
-    /**
      * One HTTP/1.1 keep-alive connection that writes each request as bytes and reads the answer by its
      * Content-Length (or chunks): what a crawler's HTTP library does, at a fraction of java.net.http's CPU per
      * request (measured: java.net.http took about as much CPU per request as the service it loaded, on the same
@@ -952,6 +949,10 @@ public class Bench {
         }
     }
 
+    /**
+     * One reporting worker: numbered item_complete events (its own worker + seq), a batch or a single event per
+     * request, to its jobs in turn.
+     */
     static final class IngestWorker implements Client {
         private final List<String> jobIds;
         private final String workerName;

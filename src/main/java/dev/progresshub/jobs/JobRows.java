@@ -1,5 +1,6 @@
 package dev.progresshub.jobs;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -171,8 +173,8 @@ public class JobRows {
         return ids;
     }
 
-    private static java.sql.Array textArray(Connection connection, List<NewEvent> events,
-            java.util.function.Function<NewEvent, String> field) throws SQLException {
+    private static Array textArray(Connection connection, List<NewEvent> events, Function<NewEvent, String> field)
+            throws SQLException {
         return connection.createArrayOf("text", events.stream().map(field).toArray());
     }
 
