@@ -589,7 +589,7 @@ public class Bench {
 
     /**
      * How large the job states written in a window are: the JSON the service sends at every write, and what
-     * PostgreSQL stores for it (jsonb, compressed when large).
+     * PostgreSQL stores for it (json as sent, compressed when large).
      */
     record StateSizes(long jobs, long averageJsonBytes, long averageStoredBytes, long largestJsonBytes) {
 

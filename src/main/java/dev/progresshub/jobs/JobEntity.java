@@ -34,8 +34,9 @@ public class JobEntity {
     @ColumnTransformer(write = "?::jsonb")
     public String labels;
 
-    @Column(columnDefinition = "jsonb", nullable = false)
-    @ColumnTransformer(write = "?::jsonb")
+    /** Plain json, not jsonb: written whole on every change, read back whole, never queried into. */
+    @Column(columnDefinition = "json", nullable = false)
+    @ColumnTransformer(write = "?::json")
     public String state;
 
     @Column(nullable = false)

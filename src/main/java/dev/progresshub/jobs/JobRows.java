@@ -26,7 +26,7 @@ import io.agroal.api.AgroalDataSource;
 public class JobRows {
 
     private static final String COLUMNS_SET = """
-            status = ?, operation = ?, labels = ?::jsonb, state = ?::jsonb, version = ?, last_event_id = ?,
+            status = ?, operation = ?, labels = ?::jsonb, state = ?::json, version = ?, last_event_id = ?,
             updated_at = ?, finished_at = ?, stall_at = ?""";
 
     private final AgroalDataSource dataSource;
@@ -118,7 +118,7 @@ public class JobRows {
             try (PreparedStatement insert = connection.prepareStatement("""
                     insert into job (status, operation, labels, state, version, last_event_id, updated_at,
                                      finished_at, stall_at, project, id, created_at, pruned_through)
-                    values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    values (?, ?, ?::jsonb, ?::json, ?, ?, ?, ?, ?, ?, ?, ?, 0)
                     on conflict do nothing""")) {
                 for (Columns job : sortedJobs) {
                     int at = setColumns(insert, job);
@@ -195,13 +195,17 @@ public class JobRows {
         });
     }
 
+    /** Deletes the job and its timeline (no foreign key does it: one fewer lookup per timeline row inserted). */
     public boolean delete(JobKey key) {
         int[] deleted = new int[1];
         run(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "delete from job where project = ? and id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement("""
+                    with timeline as (delete from job_event where project = ? and job_id = ?)
+                    delete from job where project = ? and id = ?""")) {
                 delete.setString(1, key.project());
                 delete.setString(2, key.id());
+                delete.setString(3, key.project());
+                delete.setString(4, key.id());
                 deleted[0] = delete.executeUpdate();
             }
         });

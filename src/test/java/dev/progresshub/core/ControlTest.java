@@ -61,6 +61,16 @@ class ControlTest {
         as(controller).delete("/api/jobs/{id}", job).then().statusCode(404);
     }
 
+    @Test
+    void aJobCreatedAgainUnderADeletedJobsIdStartsWithAnEmptyTimeline() {
+        send(worker, job, "{\"type\":\"item_complete\",\"item\":\"a\"}");
+        as(controller).delete("/api/jobs/{id}", job).then().statusCode(204);
+
+        send(worker, job, "{\"type\":\"job_start\",\"total\":3}");
+        as(worker).get("/api/jobs/{id}/events", job).then().statusCode(200)
+                .body("items.size()", equalTo(1), "items[0].type", equalTo("job_start"), "items[0].total", equalTo(3));
+    }
+
     private io.restassured.response.ValidatableResponse report(String event) {
         return as(worker).contentType(ContentType.JSON).body(event).post("/api/jobs/{id}/events", job)
                 .then().statusCode(200);
