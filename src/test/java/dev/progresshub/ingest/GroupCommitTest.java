@@ -83,7 +83,7 @@ class GroupCommitTest {
         // applies two events, then meets the job it just finished: refused whole, undone, the others go on
         Supplier<Response> undone = events(hot, "[" + item("x", 1) + ",{\"type\":\"job_complete\"}," + item("x", 2)
                 + "]", null);
-        Supplier<Response> onFinished = events(finished, item("y", 1), null);
+        Supplier<Response> onFinished = events(finished, item("y", 1), "refused-key");
         Supplier<Response> notASession = () -> as(token).contentType(ContentType.JSON).body("{\"step\":1}")
                 .post("/api/progress/" + hot);
         fresh.forEach(job -> requests.add(events(job, item("z", 1), null)));
@@ -106,6 +106,8 @@ class GroupCommitTest {
             as(token).get("/api/jobs/{id}", job).then().statusCode(200).body("progress.current", equalTo(1));
         }
         assertEquals(1, writingTransactions(hot, fresh), "the group's rows were written by one transaction");
+        // the refused request's key was released with it: free for another request, which applies
+        events(hot, item("r", 1), "refused-key").get().then().statusCode(200).body("accepted", equalTo(1));
     }
 
     @Test
