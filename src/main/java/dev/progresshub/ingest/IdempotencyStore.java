@@ -1,6 +1,5 @@
 package dev.progresshub.ingest;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,11 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -53,9 +49,7 @@ public class IdempotencyStore {
 
     /**
      * Claims the keys that are new; returns what is stored for the others (the first answer, or a null
-     * answer when the claim is still open, which cannot happen once its transaction committed). One statement
-     * for the whole group, the keys inserted in {@link KeyId#ORDER} (the order of every group, so two groups
-     * waiting on each other's claims cannot deadlock).
+     * answer when the claim is still open, which cannot happen once its transaction committed).
      */
     public Map<KeyId, Stored> claim(Map<KeyId, String> hashes, Instant now) {
         Map<KeyId, Stored> seen = new HashMap<>();
@@ -64,69 +58,47 @@ public class IdempotencyStore {
         }
         List<KeyId> sorted = hashes.keySet().stream().sorted(KeyId.ORDER).toList();
         run(connection -> {
-            Set<KeyId> claimed = new HashSet<>();
+            int[] inserted;
             try (PreparedStatement insert = connection.prepareStatement("""
                     insert into idempotency_record (token_id, idem_key, request_hash, created_at)
-                    select token_id, idem_key, request_hash, ? from unnest(?::text[], ?::text[], ?::text[])
-                           as claim(token_id, idem_key, request_hash)
-                    on conflict do nothing
-                    returning token_id, idem_key""")) {
-                insert.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                insert.setArray(2, textArray(connection, sorted, KeyId::tokenId));
-                insert.setArray(3, textArray(connection, sorted, KeyId::key));
-                insert.setArray(4, textArray(connection, sorted, hashes::get));
-                try (ResultSet rows = insert.executeQuery()) {
-                    while (rows.next()) {
-                        claimed.add(new KeyId(rows.getString(1), rows.getString(2)));
-                    }
+                    values (?, ?, ?, ?) on conflict do nothing""")) {
+                for (KeyId id : sorted) {
+                    insert.setString(1, id.tokenId());
+                    insert.setString(2, id.key());
+                    insert.setString(3, hashes.get(id));
+                    insert.setObject(4, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    insert.addBatch();
                 }
+                inserted = insert.executeBatch();
             }
-            List<KeyId> others = sorted.stream().filter(id -> !claimed.contains(id)).toList();
-            if (!others.isEmpty()) {
-                seen.putAll(stored(connection, others));
+            for (int i = 0; i < sorted.size(); i++) {
+                if (inserted[i] == 0) {
+                    seen.put(sorted.get(i), stored(connection, sorted.get(i)));
+                }
             }
         });
         return seen;
     }
 
-    /** Keeps the answers of the claimed keys whose requests were applied, in one statement. */
+    /** Keeps the answers of the claimed keys whose requests were applied. */
     public void remember(Map<KeyId, IngestAnswer> answers) {
-        if (answers.isEmpty()) {
-            return;
-        }
-        List<KeyId> ids = List.copyOf(answers.keySet());
-        run(connection -> {
-            try (PreparedStatement update = connection.prepareStatement("""
-                    update idempotency_record r
-                    set status = a.status, response = a.response, location = a.location
-                    from unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
-                         as a(token_id, idem_key, status, response, location)
-                    where r.token_id = a.token_id and r.idem_key = a.idem_key""")) {
-                update.setArray(1, textArray(connection, ids, KeyId::tokenId));
-                update.setArray(2, textArray(connection, ids, KeyId::key));
-                update.setArray(3, connection.createArrayOf("integer",
-                        ids.stream().map(id -> answers.get(id).status()).toArray()));
-                update.setArray(4, textArray(connection, ids, id -> answers.get(id).body()));
-                update.setArray(5, textArray(connection, ids, id -> answers.get(id).location()));
-                update.executeUpdate();
-            }
+        batch(answers.keySet(), """
+                update idempotency_record set status = ?, response = ?, location = ?
+                where token_id = ? and idem_key = ?""", (statement, id) -> {
+            IngestAnswer answer = answers.get(id);
+            statement.setInt(1, answer.status());
+            statement.setString(2, answer.body());
+            statement.setString(3, answer.location());
+            statement.setString(4, id.tokenId());
+            statement.setString(5, id.key());
         });
     }
 
     /** Releases the claims of refused requests: a retry of them is applied afresh. */
     public void release(Collection<KeyId> keys) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        List<KeyId> ids = List.copyOf(keys);
-        run(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("""
-                    delete from idempotency_record r using unnest(?::text[], ?::text[]) as a(token_id, idem_key)
-                    where r.token_id = a.token_id and r.idem_key = a.idem_key""")) {
-                delete.setArray(1, textArray(connection, ids, KeyId::tokenId));
-                delete.setArray(2, textArray(connection, ids, KeyId::key));
-                delete.executeUpdate();
-            }
+        batch(keys, "delete from idempotency_record where token_id = ? and idem_key = ?", (statement, id) -> {
+            statement.setString(1, id.tokenId());
+            statement.setString(2, id.key());
         });
     }
 
@@ -137,34 +109,42 @@ public class IdempotencyStore {
                 .setParameter(1, cutoff).executeUpdate();
     }
 
-    /** What is stored for keys another transaction claimed (committed: the claim waited for it). */
-    private static Map<KeyId, Stored> stored(Connection connection, List<KeyId> ids) throws SQLException {
-        Map<KeyId, Stored> stored = new HashMap<>();
+    private static Stored stored(Connection connection, KeyId id) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
-                select r.token_id, r.idem_key, r.request_hash, r.status, r.response, r.location
-                from idempotency_record r join unnest(?::text[], ?::text[]) as a(token_id, idem_key)
-                     on r.token_id = a.token_id and r.idem_key = a.idem_key""")) {
-            select.setArray(1, textArray(connection, ids, KeyId::tokenId));
-            select.setArray(2, textArray(connection, ids, KeyId::key));
+                select request_hash, status, response, location from idempotency_record
+                where token_id = ? and idem_key = ?""")) {
+            select.setString(1, id.tokenId());
+            select.setString(2, id.key());
             try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    int status = row.getInt(4);
-                    IngestAnswer answer = row.wasNull() ? null
-                            : new IngestAnswer(status, row.getString(5), row.getString(6));
-                    stored.put(new KeyId(row.getString(1), row.getString(2)), new Stored(row.getString(3), answer));
-                }
+                row.next();
+                int status = row.getInt(2);
+                IngestAnswer answer = row.wasNull() ? null : new IngestAnswer(status, row.getString(3), row.getString(4));
+                return new Stored(row.getString(1), answer);
             }
         }
-        return stored;
     }
 
-    private static Array textArray(Connection connection, List<KeyId> ids, Function<KeyId, String> field)
-            throws SQLException {
-        return connection.createArrayOf("text", ids.stream().map(field).toArray());
+    private interface Binder {
+        void bind(PreparedStatement statement, KeyId id) throws SQLException;
     }
 
     private interface Work {
         void on(Connection connection) throws SQLException;
+    }
+
+    private void batch(Collection<KeyId> keys, String sql, Binder binder) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        run(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (KeyId id : keys.stream().sorted(KeyId.ORDER).toList()) {
+                    binder.bind(statement, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        });
     }
 
     private void run(Work work) {
