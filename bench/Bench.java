@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * progress-hub's benchmark: drives a running service over HTTP and reports throughput, latency, memory and CPU
@@ -67,11 +68,14 @@ public class Bench {
         if (settings.runs("a64")) {
             new PollVersusHealthScenario(settings, api, server).run(report);
         }
-        if (settings.runs("db") && settings.jdbcUrl() != null) {
-            new DatabaseLimitScenario(settings).run(report);
+        DatabaseLimitScenario databaseLimit = settings.runs("db") && settings.jdbcUrl() != null
+                ? new DatabaseLimitScenario(settings) : null;
+        boolean ratios = settings.runs("c1") || settings.runs("c32") || settings.runs("c2");
+        if (databaseLimit != null && !ratios) {
+            databaseLimit.run(report, "");
         }
         IngestScenario ingest = new IngestScenario(settings, api, server);
-        if (settings.runs("c1") || settings.runs("c32") || settings.runs("c2")) {
+        if (ratios) {
             ingest.warmUpSingleRequests(report);
         }
         if (settings.runs("b1")) {
@@ -80,14 +84,26 @@ public class Bench {
         if (settings.runs("b2")) {
             ingest.runBatchedOneJob(report);
         }
-        if (settings.runs("c1")) {
-            ingest.runSingleEventsOneJob(report);
+        // Each ratio's baseline is measured right before and right after its scenario: this machine's speed
+        // drifts by more than the effects measured within minutes, so a baseline taken once is not beside it.
+        String previous = null;
+        for (String scenario : List.of("c1", "c32", "c2")) {
+            if (!settings.runs(scenario)) {
+                continue;
+            }
+            if (databaseLimit != null) {
+                databaseLimit.run(report, previous == null ? " (before " + scenario + ")"
+                        : " (after " + previous + ", before " + scenario + ")");
+            }
+            switch (scenario) {
+                case "c1" -> ingest.runSingleEventsOneJob(report);
+                case "c32" -> ingest.runSingleEventsManyJobs(report);
+                default -> ingest.runCrawlerReports(report);
+            }
+            previous = scenario;
         }
-        if (settings.runs("c32")) {
-            ingest.runSingleEventsManyJobs(report);
-        }
-        if (settings.runs("c2")) {
-            ingest.runCrawlerReports(report);
+        if (databaseLimit != null && previous != null) {
+            databaseLimit.run(report, " (after " + previous + ")");
         }
         if (settings.runs("d")) {
             new FanoutScenario(settings, api, server).run(report);
@@ -1100,7 +1116,8 @@ public class Bench {
         private static final String BODY = "{\"type\":\"item_complete\",\"item\":\"worker-1-item-1\","
                 + "\"worker\":\"worker-1\",\"seq\":1,\"at\":\"2026-11-27T00:00:00Z\"}";
 
-        void run(Report report) throws Exception {
+        /** {@code when} says where the window sits among the scenarios, e.g. " (before c1)". */
+        void run(Report report, String when) throws Exception {
             String durability;
             try (Connection setup = DriverManager.getConnection(settings.jdbcUrl(), USER, PASSWORD);
                     Statement statement = setup.createStatement()) {
@@ -1121,7 +1138,7 @@ public class Bench {
                 double clientCpuBefore = clientCpuSeconds();
                 double databaseCpuBefore = DatabaseCpu.seconds(settings.clockTicksPerSecond());
                 LoadResult load = ClosedLoop.run(clients, settings.duration());
-                report.databaseLimit(load, clientCpuSeconds() - clientCpuBefore,
+                report.databaseLimit(when, load, clientCpuSeconds() - clientCpuBefore,
                         DatabaseCpu.seconds(settings.clockTicksPerSecond()) - databaseCpuBefore, clients.size(), durability);
             } finally {
                 for (DatabaseClient client : clients) {
@@ -1378,7 +1395,9 @@ public class Bench {
         private final List<String> rows = new ArrayList<>();
         private final List<String> details = new ArrayList<>();
         private final Map<String, Measured> ratioInputs = new LinkedHashMap<>();
-        private LoadResult databaseLimit;
+        /** For each ratio's scenario, how many database-limit windows ran before it. */
+        private final Map<String, Integer> baselinesBefore = new LinkedHashMap<>();
+        private final List<LoadResult> databaseLimits = new ArrayList<>();
         private double pollRatio = Double.NaN;
         private double fullPollRatio = Double.NaN;
         private final String startedAt = Instant.now().toString();
@@ -1454,22 +1473,23 @@ public class Bench {
 
         void ratio(String scenario, Measured measured) {
             ratioInputs.put(scenario, measured);
+            baselinesBefore.put(scenario, databaseLimits.size());
         }
 
-        void databaseLimit(LoadResult load, double clientCpuSeconds, double databaseCpuSeconds, int clients,
-                String durability) {
-            databaseLimit = load;
-            rows.add("| db. The database's own limit: %d JDBC clients, INSERT + UPDATE of a shared row per transaction | %,.0f tx/s | %s | %s | %d | – | %.1f | – |"
-                    .formatted(clients, load.perSecond(), millis(load.latencies().percentileMillis(50)),
+        void databaseLimit(String when, LoadResult load, double clientCpuSeconds, double databaseCpuSeconds,
+                int clients, String durability) {
+            databaseLimits.add(load);
+            rows.add("| db. The database's own limit%s: %d JDBC clients, INSERT + UPDATE of a shared row per transaction | %,.0f tx/s | %s | %s | %d | – | %.1f | – |"
+                    .formatted(when, clients, load.perSecond(), millis(load.latencies().percentileMillis(50)),
                             millis(load.latencies().percentileMillis(99)), load.failed(), clientCpuSeconds));
             details.add("""
-                    ### db. The database's own limit
+                    ### db. The database's own limit%s
 
                     %d clients, %.1f s: %,d transactions (%s), %,.0f tx/s. The same PostgreSQL the service uses, while
                     the service idles: the rate a service that makes one transaction of every request cannot pass.
                     CPU of the window: PostgreSQL %.1f s (%.3f ms per transaction), these clients %.1f s.
-                    """.formatted(clients, load.seconds(), load.ok(), durability, load.perSecond(), databaseCpuSeconds,
-                    databaseCpuSeconds * 1000 / Math.max(1, load.ok()), clientCpuSeconds));
+                    """.formatted(when, clients, load.seconds(), load.ok(), durability, load.perSecond(),
+                    databaseCpuSeconds, databaseCpuSeconds * 1000 / Math.max(1, load.ok()), clientCpuSeconds));
         }
 
         void pollVersusHealth(int connections, Measured health, Measured notModified, Measured full) {
@@ -1501,9 +1521,7 @@ public class Bench {
                     """);
             ratioInputs.forEach((scenario, measured) -> {
                 LoadResult load = measured.load();
-                String ratio = databaseLimit == null ? "%,.0f /s (no db baseline)".formatted(load.perSecond())
-                        : "%.2f (%,.0f /s ÷ %,.0f tx/s)".formatted(load.perSecond() / databaseLimit.perSecond(),
-                                load.perSecond(), databaseLimit.perSecond());
+                String ratio = ratio(load, baselinesBefore.get(scenario));
                 table.append("| %s ÷ database's own rate | %s | %s | %s | %.3f ms | ≥ 2.0, ≤ 0.2 ms, p99 ≤ 50 ms |\n"
                         .formatted(scenario, ratio, millis(load.latencies().percentileMillis(50)),
                                 millis(load.latencies().percentileMillis(99)), measured.cpuMillisPerRequest()));
@@ -1585,6 +1603,23 @@ public class Bench {
                     settings.concurrency(), String.join("\n", rows), ratios(), megabytes(atStart.rssKb()), atStart.threads(),
                     settings.settle().toSeconds(), megabytes(atEnd.rssKb()), atEnd.threads(),
                     String.join("\n", details));
+        }
+
+        /**
+         * The scenario's rate over the mean of the database-limit windows right before and after it (one of them
+         * when only one ran).
+         */
+        private String ratio(LoadResult load, int baselinesBefore) {
+            List<LoadResult> around = databaseLimits.subList(Math.max(0, baselinesBefore - 1),
+                    Math.min(databaseLimits.size(), baselinesBefore + 1));
+            if (around.isEmpty()) {
+                return "%,.0f /s (no db baseline)".formatted(load.perSecond());
+            }
+            double baseline = around.stream().mapToDouble(LoadResult::perSecond).average().orElseThrow();
+            String windows = around.stream().map(window -> "%,.0f".formatted(window.perSecond()))
+                    .collect(Collectors.joining(" and "));
+            return "%.2f (%,.0f /s ÷ %,.0f tx/s%s)".formatted(load.perSecond() / baseline, load.perSecond(), baseline,
+                    around.size() > 1 ? ", the mean of " + windows + " before and after" : "");
         }
 
         private void row(String name, String throughput, Measured measured) {
