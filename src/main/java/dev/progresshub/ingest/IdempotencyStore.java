@@ -1,5 +1,6 @@
 package dev.progresshub.ingest;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,14 +11,18 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import dev.progresshub.jobs.Alongside;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -29,6 +34,14 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 @Transactional(TxType.MANDATORY)
 public class IdempotencyStore {
+
+    private static final String REMEMBER = """
+            insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response, location)
+            select token_id, idem_key, request_hash, ?, status, response, location
+            from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
+                 as a(token_id, idem_key, request_hash, status, response, location)
+            on conflict (token_id, idem_key) do update
+            set status = excluded.status, response = excluded.response, location = excluded.location""";
 
     private final AgroalDataSource dataSource;
     private final EntityManager entityManager;
@@ -49,7 +62,8 @@ public class IdempotencyStore {
 
     /**
      * Claims the keys that are new; returns what is stored for the others (the first answer, or a null
-     * answer when the claim is still open, which cannot happen once its transaction committed).
+     * answer when the claim is still open, which cannot happen once its transaction committed). One statement
+     * over arrays inserts them in key order; only a key already taken costs a lookup of its own.
      */
     public Map<KeyId, Stored> claim(Map<KeyId, String> hashes, Instant now) {
         Map<KeyId, Stored> seen = new HashMap<>();
@@ -58,40 +72,65 @@ public class IdempotencyStore {
         }
         List<KeyId> sorted = hashes.keySet().stream().sorted(KeyId.ORDER).toList();
         run(connection -> {
-            int[] inserted;
+            Set<KeyId> claimed = new HashSet<>();
             try (PreparedStatement insert = connection.prepareStatement("""
                     insert into idempotency_record (token_id, idem_key, request_hash, created_at)
-                    values (?, ?, ?, ?) on conflict do nothing""")) {
-                for (KeyId id : sorted) {
-                    insert.setString(1, id.tokenId());
-                    insert.setString(2, id.key());
-                    insert.setString(3, hashes.get(id));
-                    insert.setObject(4, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                    insert.addBatch();
+                    select token_id, idem_key, request_hash, ?
+                    from unnest(?::text[], ?::text[], ?::text[]) as k(token_id, idem_key, request_hash)
+                    on conflict do nothing
+                    returning token_id, idem_key""")) {
+                insert.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                insert.setArray(2, textArray(connection, sorted, KeyId::tokenId));
+                insert.setArray(3, textArray(connection, sorted, KeyId::key));
+                insert.setArray(4, textArray(connection, sorted, hashes::get));
+                try (ResultSet inserted = insert.executeQuery()) {
+                    while (inserted.next()) {
+                        claimed.add(new KeyId(inserted.getString(1), inserted.getString(2)));
+                    }
                 }
-                inserted = insert.executeBatch();
             }
-            for (int i = 0; i < sorted.size(); i++) {
-                if (inserted[i] == 0) {
-                    seen.put(sorted.get(i), stored(connection, sorted.get(i)));
+            for (KeyId id : sorted) {
+                if (!claimed.contains(id)) {
+                    seen.put(id, stored(connection, id));
                 }
             }
         });
         return seen;
     }
 
-    /** Keeps the answers of the claimed keys whose requests were applied. */
-    public void remember(Map<KeyId, IngestAnswer> answers) {
-        batch(answers.keySet(), """
-                update idempotency_record set status = ?, response = ?, location = ?
-                where token_id = ? and idem_key = ?""", (statement, id) -> {
-            IngestAnswer answer = answers.get(id);
-            statement.setInt(1, answer.status());
-            statement.setString(2, answer.body());
-            statement.setString(3, answer.location());
-            statement.setString(4, id.tokenId());
-            statement.setString(5, id.key());
-        });
+    /**
+     * The statement that keeps the answers of the claimed keys whose requests were applied, for the group's
+     * state write to send along (null when there is none). One statement over arrays, written as an insert
+     * that meets its own claim and updates it: an update joined to the arrays was planned once, while the
+     * table was small, as a sequential scan that then ran on every group as the table grew.
+     */
+    public Alongside remembering(Map<KeyId, Answered> answers, Instant now) {
+        if (answers.isEmpty()) {
+            return null;
+        }
+        List<KeyId> sorted = answers.keySet().stream().sorted(KeyId.ORDER).toList();
+        return new Alongside() {
+            @Override
+            public String sql() {
+                return REMEMBER;
+            }
+
+            @Override
+            public void bind(Connection connection, PreparedStatement upsert, int first) throws SQLException {
+                upsert.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                upsert.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
+                upsert.setArray(first + 2, textArray(connection, sorted, KeyId::key));
+                upsert.setArray(first + 3, textArray(connection, sorted, id -> answers.get(id).requestHash()));
+                upsert.setArray(first + 4, connection.createArrayOf("integer",
+                        sorted.stream().map(id -> answers.get(id).answer().status()).toArray()));
+                upsert.setArray(first + 5, textArray(connection, sorted, id -> answers.get(id).answer().body()));
+                upsert.setArray(first + 6, textArray(connection, sorted, id -> answers.get(id).answer().location()));
+            }
+        };
+    }
+
+    /** A claimed key's request, applied: its hash and the answer to replay. */
+    public record Answered(String requestHash, IngestAnswer answer) {
     }
 
     /** Releases the claims of refused requests: a retry of them is applied afresh. */
@@ -122,6 +161,11 @@ public class IdempotencyStore {
                 return new Stored(row.getString(1), answer);
             }
         }
+    }
+
+    private static Array textArray(Connection connection, List<KeyId> ids, Function<KeyId, String> field)
+            throws SQLException {
+        return connection.createArrayOf("text", ids.stream().map(field).toArray());
     }
 
     private interface Binder {

@@ -223,18 +223,18 @@ public class IngestCommitter {
                 results.put(pending, refused);
             }
         }
-        store.commit(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now);
-        jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
-        Map<KeyId, IngestAnswer> answers = new HashMap<>();
+        Map<KeyId, IdempotencyStore.Answered> answers = new HashMap<>();
         List<KeyId> refused = new ArrayList<>();
         claimed.forEach((id, owner) -> {
             if (results.get(owner) instanceof IngestAnswer answer) {
-                answers.put(id, answer);
+                answers.put(id, new IdempotencyStore.Answered(owner.work().request().requestHash(), answer));
             } else {
                 refused.add(id);
             }
         });
-        idempotency.remember(answers);
+        store.commit(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now,
+                idempotency.remembering(answers, now));
+        jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
         idempotency.release(refused);
         followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
         return jobs;

@@ -25,9 +25,25 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class JobRows {
 
-    private static final String COLUMNS_SET = """
-            status = ?, operation = ?, labels = ?::jsonb, state = ?::json, version = ?, last_event_id = ?,
-            updated_at = ?, finished_at = ?, stall_at = ?""";
+    /**
+     * The state write: the rows exist and the group holds their locks, so the insert always meets its row and
+     * updates it. Written so, PostgreSQL finds each row through the primary key whatever the table's size was
+     * when the statement was planned, which an update joined to the arrays does not promise.
+     */
+    private static final String UPSERT_STATES = """
+            insert into job (project, id, status, operation, labels, state, version, last_event_id,
+                             created_at, updated_at, finished_at, stall_at, pruned_through)
+            select project, id, status, operation, labels::jsonb, state::json, version, last_event_id,
+                   created_at::timestamptz, updated_at::timestamptz, finished_at::timestamptz,
+                   stall_at::timestamptz, 0
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                        ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as s(project, id, status, operation, labels, state, version, last_event_id, created_at,
+                      updated_at, finished_at, stall_at)
+            on conflict (project, id) do update
+            set status = excluded.status, operation = excluded.operation, labels = excluded.labels,
+                state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
+                updated_at = excluded.updated_at, finished_at = excluded.finished_at, stall_at = excluded.stall_at""";
 
     private final AgroalDataSource dataSource;
 
@@ -157,12 +173,12 @@ public class JobRows {
                                as e(project, job_id, type, stage, at, fields)) numbered
                     returning id""")) {
                 insert.setString(1, EventJson.ID_PREFIX);
-                insert.setArray(2, textArray(connection, events, event -> event.key().project()));
-                insert.setArray(3, textArray(connection, events, event -> event.key().id()));
-                insert.setArray(4, textArray(connection, events, NewEvent::type));
-                insert.setArray(5, textArray(connection, events, NewEvent::stage));
-                insert.setArray(6, textArray(connection, events, event -> event.at().toString()));
-                insert.setArray(7, textArray(connection, events, NewEvent::fieldsAfterId));
+                insert.setArray(2, columnArray(connection, "text", events, event -> event.key().project()));
+                insert.setArray(3, columnArray(connection, "text", events, event -> event.key().id()));
+                insert.setArray(4, columnArray(connection, "text", events, NewEvent::type));
+                insert.setArray(5, columnArray(connection, "text", events, NewEvent::stage));
+                insert.setArray(6, columnArray(connection, "text", events, NewEvent::at));
+                insert.setArray(7, columnArray(connection, "text", events, NewEvent::fieldsAfterId));
                 try (ResultSet inserted = insert.executeQuery()) {
                     for (int i = 0; inserted.next(); i++) {
                         ids[i] = inserted.getLong(1);
@@ -173,26 +189,50 @@ public class JobRows {
         return ids;
     }
 
-    private static Array textArray(Connection connection, List<NewEvent> events, Function<NewEvent, String> field)
+    /** One column of many rows as an array; instants go as ISO-8601 text, cast to timestamptz in the SQL. */
+    private static <T> Array columnArray(Connection connection, String type, List<T> rows, Function<T, ?> column)
             throws SQLException {
-        return connection.createArrayOf("text", events.stream().map(field).toArray());
+        return connection.createArrayOf(type, rows.stream().map(column)
+                .map(value -> value instanceof Instant instant ? instant.toString() : value).toArray());
     }
 
-    /** Writes the jobs' new states in one batch. */
-    public void updateStates(List<Columns> jobs) {
-        if (jobs.isEmpty()) {
+    /**
+     * Writes the jobs' new states in one statement over arrays; {@code alongside}, when not null, goes in the
+     * same round trip, after it.
+     */
+    public void updateStates(List<Columns> jobs, Alongside alongside) {
+        if (jobs.isEmpty() && alongside == null) {
             return;
         }
+        String sql = jobs.isEmpty() ? alongside.sql()
+                : alongside == null ? UPSERT_STATES : UPSERT_STATES + ";\n" + alongside.sql();
         run(connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update job set " + COLUMNS_SET + " where project = ? and id = ?")) {
-                for (Columns job : jobs) {
-                    setColumns(update, job);
-                    update.addBatch();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int next = jobs.isEmpty() ? 1 : bindStates(connection, statement, jobs);
+                if (alongside != null) {
+                    alongside.bind(connection, statement, next);
                 }
-                update.executeBatch();
+                statement.execute();
             }
         });
+    }
+
+    /** Binds the columns of {@link #UPSERT_STATES}; returns the next parameter index. */
+    private static int bindStates(Connection connection, PreparedStatement upsert, List<Columns> jobs)
+            throws SQLException {
+        upsert.setArray(1, columnArray(connection, "text", jobs, job -> job.key().project()));
+        upsert.setArray(2, columnArray(connection, "text", jobs, job -> job.key().id()));
+        upsert.setArray(3, columnArray(connection, "text", jobs, Columns::status));
+        upsert.setArray(4, columnArray(connection, "text", jobs, Columns::operation));
+        upsert.setArray(5, columnArray(connection, "text", jobs, Columns::labelsJson));
+        upsert.setArray(6, columnArray(connection, "text", jobs, Columns::stateJson));
+        upsert.setArray(7, columnArray(connection, "bigint", jobs, Columns::version));
+        upsert.setArray(8, columnArray(connection, "bigint", jobs, Columns::lastEventId));
+        upsert.setArray(9, columnArray(connection, "text", jobs, Columns::createdAt));
+        upsert.setArray(10, columnArray(connection, "text", jobs, Columns::updatedAt));
+        upsert.setArray(11, columnArray(connection, "text", jobs, Columns::finishedAt));
+        upsert.setArray(12, columnArray(connection, "text", jobs, Columns::stallAt));
+        return 13;
     }
 
     /** Deletes the job and its timeline (no foreign key does it: one fewer lookup per timeline row inserted). */

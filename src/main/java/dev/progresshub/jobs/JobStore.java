@@ -119,6 +119,11 @@ public class JobStore {
      * Returns the changes as they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
+        return commit(jobChanges, now, null);
+    }
+
+    /** As {@link #commit(List, Instant)}, with another store's statement sent along with the states. */
+    public List<JobChanged> commit(List<Change> jobChanges, Instant now, Alongside alongside) {
         List<JobRows.NewEvent> newEvents = new ArrayList<>();
         for (Change change : jobChanges) {
             for (dev.progresshub.domain.Event event : change.timeline()) {
@@ -141,7 +146,7 @@ public class JobStore {
             storedByJob.add(stored);
         }
         rows.updateStates(jobChanges.stream()
-                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList());
+                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), alongside);
         List<JobChanged> published = new ArrayList<>(jobChanges.size());
         for (int i = 0; i < jobChanges.size(); i++) {
             LockedJob job = jobChanges.get(i).job();
