@@ -35,6 +35,13 @@ import io.agroal.api.AgroalDataSource;
 @Transactional(TxType.MANDATORY)
 public class IdempotencyStore {
 
+    private static final String CLAIM = """
+            insert into idempotency_record (token_id, idem_key, request_hash, created_at)
+            select token_id, idem_key, request_hash, ?
+            from unnest(?::text[], ?::text[], ?::text[]) as k(token_id, idem_key, request_hash)
+            on conflict do nothing
+            returning token_id, idem_key""";
+
     private static final String REMEMBER = """
             insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response, location)
             select token_id, idem_key, request_hash, ?, status, response, location
@@ -62,40 +69,72 @@ public class IdempotencyStore {
 
     /**
      * Claims the keys that are new; returns what is stored for the others (the first answer, or a null
-     * answer when the claim is still open, which cannot happen once its transaction committed). One statement
-     * over arrays inserts them in key order; only a key already taken costs a lookup of its own.
+     * answer when the claim is still open, which cannot happen once its transaction committed).
      */
     public Map<KeyId, Stored> claim(Map<KeyId, String> hashes, Instant now) {
-        Map<KeyId, Stored> seen = new HashMap<>();
-        if (hashes.isEmpty()) {
-            return seen;
+        Claim claim = claiming(hashes, now);
+        if (claim == null) {
+            return Map.of();
         }
-        List<KeyId> sorted = hashes.keySet().stream().sorted(KeyId.ORDER).toList();
-        run(connection -> {
-            Set<KeyId> claimed = new HashSet<>();
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into idempotency_record (token_id, idem_key, request_hash, created_at)
-                    select token_id, idem_key, request_hash, ?
-                    from unnest(?::text[], ?::text[], ?::text[]) as k(token_id, idem_key, request_hash)
-                    on conflict do nothing
-                    returning token_id, idem_key""")) {
-                insert.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                insert.setArray(2, textArray(connection, sorted, KeyId::tokenId));
-                insert.setArray(3, textArray(connection, sorted, KeyId::key));
-                insert.setArray(4, textArray(connection, sorted, hashes::get));
-                try (ResultSet inserted = insert.executeQuery()) {
-                    while (inserted.next()) {
-                        claimed.add(new KeyId(inserted.getString(1), inserted.getString(2)));
-                    }
-                }
-            }
-            for (KeyId id : sorted) {
-                if (!claimed.contains(id)) {
+        run(claim::executeAlone);
+        return seen(claim);
+    }
+
+    /**
+     * The statement that claims the keys, for the group's row locks to send ahead of them (null when there is
+     * none); {@link #seen} then says what is stored for the keys it did not claim.
+     */
+    public Claim claiming(Map<KeyId, String> hashes, Instant now) {
+        return hashes.isEmpty() ? null : new Claim(hashes, now);
+    }
+
+    /** What is stored for the keys the claim found taken: a lookup of its own for each, rare (retries). */
+    public Map<KeyId, Stored> seen(Claim claim) {
+        Map<KeyId, Stored> seen = new HashMap<>();
+        List<KeyId> taken = claim.sorted.stream().filter(id -> !claim.claimed.contains(id)).toList();
+        if (!taken.isEmpty()) {
+            run(connection -> {
+                for (KeyId id : taken) {
                     seen.put(id, stored(connection, id));
                 }
-            }
-        });
+            });
+        }
         return seen;
+    }
+
+    /** Inserts the keys in key order, one statement over arrays; returns those it inserted. */
+    public static final class Claim implements Alongside {
+        private final Map<KeyId, String> hashes;
+        private final Instant now;
+        private final List<KeyId> sorted;
+        private final Set<KeyId> claimed = new HashSet<>();
+
+        private Claim(Map<KeyId, String> hashes, Instant now) {
+            this.hashes = hashes;
+            this.now = now;
+            this.sorted = hashes.keySet().stream().sorted(KeyId.ORDER).toList();
+        }
+
+        @Override
+        public String sql() {
+            return CLAIM;
+        }
+
+        @Override
+        public int bind(Connection connection, PreparedStatement insert, int first) throws SQLException {
+            insert.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            insert.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
+            insert.setArray(first + 2, textArray(connection, sorted, KeyId::key));
+            insert.setArray(first + 3, textArray(connection, sorted, hashes::get));
+            return first + 4;
+        }
+
+        @Override
+        public void read(ResultSet inserted) throws SQLException {
+            while (inserted.next()) {
+                claimed.add(new KeyId(inserted.getString(1), inserted.getString(2)));
+            }
+        }
     }
 
     /**
@@ -116,7 +155,7 @@ public class IdempotencyStore {
             }
 
             @Override
-            public void bind(Connection connection, PreparedStatement upsert, int first) throws SQLException {
+            public int bind(Connection connection, PreparedStatement upsert, int first) throws SQLException {
                 upsert.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
                 upsert.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
                 upsert.setArray(first + 2, textArray(connection, sorted, KeyId::key));
@@ -125,6 +164,7 @@ public class IdempotencyStore {
                         sorted.stream().map(id -> answers.get(id).answer().status()).toArray()));
                 upsert.setArray(first + 5, textArray(connection, sorted, id -> answers.get(id).answer().body()));
                 upsert.setArray(first + 6, textArray(connection, sorted, id -> answers.get(id).answer().location()));
+                return first + 7;
             }
         };
     }

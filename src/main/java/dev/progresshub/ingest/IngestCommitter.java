@@ -204,11 +204,22 @@ public class IngestCommitter {
     /** Applies the group inside its transaction; returns the jobs it locked, as they are after it. */
     private Map<JobKey, JobInGroup> apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
         Map<Pending, Pending> followers = new HashMap<>();
-        Map<KeyId, Pending> claimed = claimKeys(group, now, results, followers);
-        List<Pending> toApply = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
+        Map<KeyId, Pending> owners = keyOwners(group, results, followers);
+        Map<KeyId, String> hashes = new HashMap<>();
+        owners.forEach((id, owner) -> hashes.put(id, owner.work().request().requestHash()));
+        List<Pending> candidates = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
                 .toList();
-        Map<JobKey, JobInGroup> jobs = lock(lane, toApply, now, results);
-        for (Pending pending : toApply) {
+        Map<JobKey, JobInGroup> jobs;
+        if (!hashes.isEmpty() && candidates.stream().allMatch(p -> lane.knownJobs.contains(p.work().key()))) {
+            // nothing to create: the keys are claimed in the locks' round trip, ahead of them
+            IdempotencyStore.Claim claim = idempotency.claiming(hashes, now);
+            jobs = lock(lane, candidates, now, results, claim);
+            settleTakenKeys(idempotency.seen(claim), owners, hashes, results);
+        } else {
+            settleTakenKeys(idempotency.claim(hashes, now), owners, hashes, results);
+            jobs = lock(lane, candidates.stream().filter(p -> !results.containsKey(p)).toList(), now, results, null);
+        }
+        for (Pending pending : candidates) {
             if (results.containsKey(pending)) {
                 continue;
             }
@@ -225,7 +236,7 @@ public class IngestCommitter {
         }
         Map<KeyId, IdempotencyStore.Answered> answers = new HashMap<>();
         List<KeyId> refused = new ArrayList<>();
-        claimed.forEach((id, owner) -> {
+        owners.forEach((id, owner) -> {
             if (results.get(owner) instanceof IngestAnswer answer) {
                 answers.put(id, new IdempotencyStore.Answered(owner.work().request().requestHash(), answer));
             } else {
@@ -241,14 +252,12 @@ public class IngestCommitter {
     }
 
     /**
-     * Claims the group's Idempotency-Keys. A key seen before gets its first answer (or 422 for another body);
-     * a key used twice in this group is applied once, its second request gets the first one's answer.
-     * Returns the keys this group claimed, with the request that owns each.
+     * The group's Idempotency-Keys, each with the request that owns it: a key used twice in this group is
+     * applied once, its second request gets the first one's answer (a follower), or 422 for another body.
      */
-    private Map<KeyId, Pending> claimKeys(List<Pending> group, Instant now, Map<Pending, Object> results,
+    private static Map<KeyId, Pending> keyOwners(List<Pending> group, Map<Pending, Object> results,
             Map<Pending, Pending> followers) {
         Map<KeyId, Pending> owners = new LinkedHashMap<>();
-        Map<KeyId, String> hashes = new HashMap<>();
         for (Pending pending : group) {
             IngestService.Request request = pending.work().request();
             if (request.idempotencyKey() == null) {
@@ -258,14 +267,22 @@ public class IngestCommitter {
             Pending owner = owners.get(id);
             if (owner == null) {
                 owners.put(id, pending);
-                hashes.put(id, request.requestHash());
             } else if (owner.work().request().requestHash().equals(request.requestHash())) {
                 followers.put(pending, owner);
             } else {
                 results.put(pending, ProblemException.idempotencyMismatch());
             }
         }
-        idempotency.claim(hashes, now).forEach((id, stored) -> {
+        return owners;
+    }
+
+    /**
+     * A key seen before answers its request with its first answer (or 422 for another body) and leaves the
+     * owners: what remains are the keys this group claimed.
+     */
+    private static void settleTakenKeys(Map<KeyId, IdempotencyStore.Stored> taken, Map<KeyId, Pending> owners,
+            Map<KeyId, String> hashes, Map<Pending, Object> results) {
+        taken.forEach((id, stored) -> {
             Pending owner = owners.remove(id);
             if (!stored.requestHash().equals(hashes.get(id))) {
                 results.put(owner, ProblemException.idempotencyMismatch());
@@ -275,23 +292,23 @@ public class IngestCommitter {
                 results.put(owner, stored.answer());
             }
         });
-        return owners;
     }
 
     /**
      * Locks every job the group touches, creating the missing ones a request may create (the first such
      * request in arrival order says how). A job not known to exist is offered for creation up front; one that
-     * vanished since is created in a second round.
+     * vanished since is created in a second round. {@code claim}, when not null, goes ahead of the locks.
      */
-    private Map<JobKey, JobInGroup> lock(Lane lane, List<Pending> toApply, Instant now, Map<Pending, Object> results) {
+    private Map<JobKey, JobInGroup> lock(Lane lane, List<Pending> toApply, Instant now, Map<Pending, Object> results,
+            IdempotencyStore.Claim claim) {
         List<JobKey> keys = toApply.stream().map(p -> p.work().key()).distinct().toList();
-        Map<JobKey, LockedJob> locked = new HashMap<>(
-                store.lockAll(keys, newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key)), lane.written::get));
+        Map<JobKey, LockedJob> locked = new HashMap<>(store.lockAll(keys,
+                newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key)), lane.written::get, claim));
         List<JobKey> missing = keys.stream().filter(key -> !locked.containsKey(key)).toList();
         if (!missing.isEmpty()) {
             Map<JobKey, JobState> toCreate = newJobs(toApply, now, results, missing::contains);
             if (!toCreate.isEmpty()) {
-                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate, lane.written::get));
+                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate, lane.written::get, null));
             }
         }
         Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();

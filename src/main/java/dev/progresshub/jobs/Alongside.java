@@ -2,17 +2,42 @@ package dev.progresshub.jobs;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * A statement of another store that goes to PostgreSQL in the same round trip as a group's state write (for
- * the group commit's Idempotency-Key answers): one message, one wait, instead of two.
+ * A statement of another store that goes to PostgreSQL in the same round trip as one of the group commit's
+ * own (its Idempotency-Keys: claimed ahead of the row locks, answered along with the state write): one
+ * message and one wait instead of two.
  */
 public interface Alongside {
 
-    /** The statement, with {@code ?} parameters; its results are not read. */
+    /** The statement, with {@code ?} parameters. */
     String sql();
 
-    /** Binds its parameters from index {@code first}. */
-    void bind(Connection connection, PreparedStatement statement, int first) throws SQLException;
+    /** Binds its parameters from index {@code first}; returns the next free index. */
+    int bind(Connection connection, PreparedStatement statement, int first) throws SQLException;
+
+    /** Takes the rows it returned, if it returns rows. */
+    default void read(ResultSet rows) throws SQLException {
+    }
+
+    /** Runs it in a round trip of its own. */
+    default void executeAlone(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql())) {
+            bind(connection, statement, 1);
+            statement.execute();
+            readAndSkip(statement);
+        }
+    }
+
+    /** Hands it the statement's current result, then moves the statement on to its next result. */
+    default void readAndSkip(PreparedStatement statement) throws SQLException {
+        try (ResultSet rows = statement.getResultSet()) {
+            if (rows != null) {
+                read(rows);
+            }
+        }
+        statement.getMoreResults();
+    }
 }

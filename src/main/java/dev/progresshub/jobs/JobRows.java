@@ -30,6 +30,14 @@ public class JobRows {
      * updates it. Written so, PostgreSQL finds each row through the primary key whatever the table's size was
      * when the statement was planned, which an update joined to the arrays does not promise.
      */
+    /** Locks the rows, in key order; a row at the version the caller knows comes without its state. */
+    private static final String LOCK = """
+            select j.project, j.id, case when j.version = k.known then null else j.state::text end,
+                   j.version, j.created_at
+            from job j join unnest(?::text[], ?::text[], ?::bigint[]) as k(project, id, known)
+                 on j.project = k.project and j.id = k.id
+            order by j.project, j.id for update of j""";
+
     private static final String UPSERT_STATES = """
             insert into job (project, id, status, operation, labels, state, version, last_event_id,
                              created_at, updated_at, finished_at, stall_at, pruned_through)
@@ -72,25 +80,29 @@ public class JobRows {
      * Locks the rows of these jobs in key order (the one lock order of every group and instance); absent
      * jobs are missing from the answer. A row still at the version {@code knownVersions} gives for it comes
      * without its state: the caller holds it, and reading, detoasting and sending it again is most of a
-     * lock's cost.
+     * lock's cost. {@code ahead}, when not null, is sent in the same round trip, first.
      */
-    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys, Map<JobKey, Long> knownVersions) {
+    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys, Map<JobKey, Long> knownVersions, Alongside ahead) {
         Map<JobKey, Locked> rows = new LinkedHashMap<>();
         if (sortedKeys.isEmpty()) {
+            if (ahead != null) {
+                run(ahead::executeAlone);
+            }
             return rows;
         }
         run(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("""
-                    select j.project, j.id, case when j.version = k.known then null else j.state::text end,
-                           j.version, j.created_at
-                    from job j join unnest(?::text[], ?::text[], ?::bigint[]) as k(project, id, known)
-                         on j.project = k.project and j.id = k.id
-                    order by j.project, j.id for update of j""")) {
-                select.setArray(1, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::project).toArray()));
-                select.setArray(2, connection.createArrayOf("text", sortedKeys.stream().map(JobKey::id).toArray()));
-                select.setArray(3, connection.createArrayOf("bigint",
-                        sortedKeys.stream().map(key -> knownVersions.getOrDefault(key, -1L)).toArray()));
-                try (ResultSet result = select.executeQuery()) {
+            try (PreparedStatement select = connection.prepareStatement(
+                    ahead == null ? LOCK : ahead.sql() + ";\n" + LOCK)) {
+                int at = ahead == null ? 1 : ahead.bind(connection, select, 1);
+                select.setArray(at, columnArray(connection, "text", sortedKeys, JobKey::project));
+                select.setArray(at + 1, columnArray(connection, "text", sortedKeys, JobKey::id));
+                select.setArray(at + 2, columnArray(connection, "bigint", sortedKeys,
+                        key -> knownVersions.getOrDefault(key, -1L)));
+                select.execute();
+                if (ahead != null) {
+                    ahead.readAndSkip(select);
+                }
+                try (ResultSet result = select.getResultSet()) {
                     while (result.next()) {
                         JobKey key = new JobKey(result.getString(1), result.getString(2));
                         rows.put(key, new Locked(key, result.getString(3), result.getLong(4),

@@ -63,16 +63,22 @@ public class JobStore {
      * (flagged {@code created}). Each state is decoded once.
      */
     public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate) {
-        return lockAll(keys, toCreate, key -> null);
+        return lockAll(keys, toCreate, key -> null, null);
     }
 
     /**
      * As {@link #lockAll(List, Map)}; a state the caller still holds from its own last write ({@code remembered})
      * is used instead of reading and decoding the row when the row is still that state: the same version of the
-     * same job (a job deleted and created again starts over at another creation time).
+     * same job (a job deleted and created again starts over at another creation time). Another store's
+     * statement ({@code ahead}, when not null) goes in the locks' round trip, ahead of them; only when nothing
+     * is to be created, as the rows inserted first would otherwise be locked before that statement's own locks,
+     * against the order every other writer takes them in.
      */
     public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate,
-            Function<JobKey, JobState> remembered) {
+            Function<JobKey, JobState> remembered, Alongside ahead) {
+        if (ahead != null && !toCreate.isEmpty()) {
+            throw new IllegalArgumentException("a statement ahead of the locks cannot follow the jobs' creation");
+        }
         List<JobRows.Columns> newRows = toCreate.values().stream().map(state -> columns(state, codec.write(state)))
                 .sorted(Comparator.comparing(JobRows.Columns::key, LOCK_ORDER)).toList();
         List<JobKey> created = rows.insertAbsent(newRows);
@@ -87,7 +93,7 @@ public class JobStore {
             }
         }
         Map<JobKey, LockedJob> locked = new LinkedHashMap<>();
-        rows.lockAll(sortedKeys, knownVersions).forEach((key, row) -> {
+        rows.lockAll(sortedKeys, knownVersions, ahead).forEach((key, row) -> {
             JobState held = known.get(key);
             JobState state = row.stateJson() != null ? codec.read(row.stateJson())
                     : isStored(held, row) ? held : storedState(key);
