@@ -17,19 +17,23 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import dev.progresshub.auth.TokenRevocation;
 import dev.progresshub.cluster.ClusterMessage.Kind;
 import dev.progresshub.config.JsonText;
+import dev.progresshub.jobs.Alongside;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobKey;
+import dev.progresshub.jobs.StateWriteCompanion;
 import dev.progresshub.jobs.StoredEvent;
 import io.agroal.api.AgroalDataSource;
 
 /**
  * Sends cluster messages inside the writer's transaction, so PostgreSQL delivers them only on commit.
  * One message per job per transaction, never one per event (NOTIFY takes a database-wide lock at commit),
- * and all of a transaction's job messages in one statement just before it commits: a group commit over
- * many jobs costs one round trip, not one per job.
+ * and a commit's job messages in one statement that goes along with its state write (no round trip of its
+ * own); what is announced later in the transaction (a deletion) is sent just before it commits.
  */
 @ApplicationScoped
-public class ClusterNotifier {
+public class ClusterNotifier implements StateWriteCompanion {
+
+    private static final String NOTIFY = "select count(pg_notify(?, message)) from unnest(?::text[]) as message";
 
     static final String CHANNEL = "progress_hub";
     private static final Object PENDING = ClusterNotifier.class.getName() + ".pending";
@@ -75,7 +79,42 @@ public class ClusterNotifier {
                 revocation.tokenId()))));
     }
 
-    /** This transaction's job messages, sent together right before it commits. */
+    /** The job messages announced so far in this transaction, to go along with its state write. */
+    @Override
+    public Alongside alongside() {
+        if (transactions.getTransactionStatus() != Status.STATUS_ACTIVE) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        List<String> pending = (List<String>) transactions.getResource(PENDING);
+        if (pending == null || pending.isEmpty()) {
+            return null;
+        }
+        List<String> messages = List.copyOf(pending);
+        pending.clear();
+        return notifying(messages);
+    }
+
+    private static Alongside notifying(List<String> messages) {
+        return new Alongside() {
+            @Override
+            public String sql() {
+                return NOTIFY;
+            }
+
+            @Override
+            public int bind(Connection connection, PreparedStatement notify, int first) throws SQLException {
+                notify.setString(first, CHANNEL);
+                notify.setArray(first + 1, connection.createArrayOf("text", messages.toArray()));
+                return first + 2;
+            }
+        };
+    }
+
+    /**
+     * This transaction's job messages that no state write took along (a deletion's), sent together right
+     * before it commits.
+     */
     @SuppressWarnings("unchecked")
     private List<String> pending() {
         List<String> messages = (List<String>) transactions.getResource(PENDING);
@@ -85,7 +124,9 @@ public class ClusterNotifier {
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
-                    send(collected);
+                    if (!collected.isEmpty()) {
+                        send(collected);
+                    }
                 }
 
                 @Override
@@ -99,12 +140,8 @@ public class ClusterNotifier {
     }
 
     private void send(List<String> messages) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement notify = connection.prepareStatement(
-                        "select count(pg_notify(?, message)) from unnest(?::text[]) as message")) {
-            notify.setString(1, CHANNEL);
-            notify.setArray(2, connection.createArrayOf("text", messages.toArray()));
-            notify.execute();
+        try (Connection connection = dataSource.getConnection()) {
+            notifying(messages).executeAlone(connection);
         } catch (SQLException e) {
             throw new IllegalStateException("cluster notification failed: " + e.getMessage(), e);
         }

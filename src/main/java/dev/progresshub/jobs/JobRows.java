@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -208,21 +209,21 @@ public class JobRows {
                 .map(value -> value instanceof Instant instant ? instant.toString() : value).toArray());
     }
 
-    /**
-     * Writes the jobs' new states in one statement over arrays; {@code alongside}, when not null, goes in the
-     * same round trip, after it.
-     */
-    public void updateStates(List<Columns> jobs, Alongside alongside) {
-        if (jobs.isEmpty() && alongside == null) {
+    /** Writes the jobs' new states in one statement over arrays; {@code along} goes in the same round trip. */
+    public void updateStates(List<Columns> jobs, List<Alongside> along) {
+        if (jobs.isEmpty() && along.isEmpty()) {
             return;
         }
-        String sql = jobs.isEmpty() ? alongside.sql()
-                : alongside == null ? UPSERT_STATES : UPSERT_STATES + ";\n" + alongside.sql();
+        StringJoiner sql = new StringJoiner(";\n");
+        if (!jobs.isEmpty()) {
+            sql.add(UPSERT_STATES);
+        }
+        along.forEach(statement -> sql.add(statement.sql()));
         run(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
                 int next = jobs.isEmpty() ? 1 : bindStates(connection, statement, jobs);
-                if (alongside != null) {
-                    alongside.bind(connection, statement, next);
+                for (Alongside other : along) {
+                    next = other.bind(connection, statement, next);
                 }
                 statement.execute();
             }

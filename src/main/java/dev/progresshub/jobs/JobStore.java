@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import java.time.temporal.ChronoUnit;
@@ -21,6 +22,7 @@ import dev.progresshub.domain.JobSnapshot;
 import dev.progresshub.domain.JobState;
 import dev.progresshub.domain.JobStatus;
 import dev.progresshub.domain.RequestedState;
+import io.quarkus.arc.All;
 
 /**
  * Loads, locks and saves jobs. Every writer goes through {@link #commit}: it stores the new timeline events
@@ -41,9 +43,12 @@ public class JobStore {
     private final EventJson eventJson;
     private final JsonText json;
     private final Event<JobChanged> changes;
+    private final List<StateWriteCompanion> companions;
 
-    JobStore(JobRows rows, JobStateCodec codec, EventJson eventJson, JsonText json, Event<JobChanged> changes) {
+    JobStore(JobRows rows, JobStateCodec codec, EventJson eventJson, JsonText json, Event<JobChanged> changes,
+            @All List<StateWriteCompanion> companions) {
         this.rows = rows;
+        this.companions = companions;
         this.codec = codec;
         this.eventJson = eventJson;
         this.json = json;
@@ -121,8 +126,9 @@ public class JobStore {
 
     /**
      * Saves the jobs' states with the timeline events they produced ({@code at} falls back to {@code now}):
-     * the events in one statement, numbered by the database as it inserts them, then the states in one batch.
-     * Returns the changes as they will be published.
+     * the events in one statement, numbered by the database as it inserts them, then the states in one statement,
+     * with what the {@link StateWriteCompanion}s send along once the changes were fired. Returns the changes as
+     * they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
         return commit(jobChanges, now, null);
@@ -151,8 +157,6 @@ public class JobStore {
             }
             storedByJob.add(stored);
         }
-        rows.updateStates(jobChanges.stream()
-                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), alongside);
         List<JobChanged> published = new ArrayList<>(jobChanges.size());
         for (int i = 0; i < jobChanges.size(); i++) {
             LockedJob job = jobChanges.get(i).job();
@@ -162,6 +166,13 @@ public class JobStore {
             changes.fire(change);
             published.add(change);
         }
+        List<Alongside> along = new ArrayList<>();
+        if (alongside != null) {
+            along.add(alongside);
+        }
+        companions.stream().map(StateWriteCompanion::alongside).filter(Objects::nonNull).forEach(along::add);
+        rows.updateStates(jobChanges.stream()
+                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), along);
         return published;
     }
 
