@@ -122,11 +122,7 @@ public class IdempotencyStore {
 
         @Override
         public int bind(Connection connection, PreparedStatement insert, int first) throws SQLException {
-            insert.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            insert.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
-            insert.setArray(first + 2, textArray(connection, sorted, KeyId::key));
-            insert.setArray(first + 3, textArray(connection, sorted, hashes::get));
-            return first + 4;
+            return bindRecords(connection, insert, first, now, sorted, hashes::get);
         }
 
         @Override
@@ -156,15 +152,12 @@ public class IdempotencyStore {
 
             @Override
             public int bind(Connection connection, PreparedStatement upsert, int first) throws SQLException {
-                upsert.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                upsert.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
-                upsert.setArray(first + 2, textArray(connection, sorted, KeyId::key));
-                upsert.setArray(first + 3, textArray(connection, sorted, id -> answers.get(id).requestHash()));
-                upsert.setArray(first + 4, connection.createArrayOf("integer",
+                int at = bindRecords(connection, upsert, first, now, sorted, id -> answers.get(id).requestHash());
+                upsert.setArray(at, connection.createArrayOf("integer",
                         sorted.stream().map(id -> answers.get(id).answer().status()).toArray()));
-                upsert.setArray(first + 5, textArray(connection, sorted, id -> answers.get(id).answer().body()));
-                upsert.setArray(first + 6, textArray(connection, sorted, id -> answers.get(id).answer().location()));
-                return first + 7;
+                upsert.setArray(at + 1, textArray(connection, sorted, id -> answers.get(id).answer().body()));
+                upsert.setArray(at + 2, textArray(connection, sorted, id -> answers.get(id).answer().location()));
+                return at + 3;
             }
         };
     }
@@ -201,6 +194,16 @@ public class IdempotencyStore {
                 return new Stored(row.getString(1), answer);
             }
         }
+    }
+
+    /** Binds what every record starts with: its time, then the keys and their requests' hashes, as arrays. */
+    private static int bindRecords(Connection connection, PreparedStatement statement, int first, Instant now,
+            List<KeyId> sorted, Function<KeyId, String> requestHash) throws SQLException {
+        statement.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+        statement.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
+        statement.setArray(first + 2, textArray(connection, sorted, KeyId::key));
+        statement.setArray(first + 3, textArray(connection, sorted, requestHash));
+        return first + 4;
     }
 
     private static Array textArray(Connection connection, List<KeyId> ids, Function<KeyId, String> field)
