@@ -26,11 +26,6 @@ import io.agroal.api.AgroalDataSource;
 @ApplicationScoped
 public class JobRows {
 
-    /**
-     * The state write: the rows exist and the group holds their locks, so the insert always meets its row and
-     * updates it. Written so, PostgreSQL finds each row through the primary key whatever the table's size was
-     * when the statement was planned, which an update joined to the arrays does not promise.
-     */
     /** Locks the rows, in key order; a row at the version the caller knows comes without its state. */
     private static final String LOCK = """
             select j.project, j.id, case when j.version = k.known then null else j.state::text end,
@@ -39,6 +34,11 @@ public class JobRows {
                  on j.project = k.project and j.id = k.id
             order by j.project, j.id for update of j""";
 
+    /**
+     * The state write: the rows exist and the group holds their locks, so the insert always meets its row and
+     * updates it. Written so, PostgreSQL finds each row through the primary key whatever the table's size was
+     * when the statement was planned, which an update joined to the arrays does not promise.
+     */
     private static final String UPSERT_STATES = """
             insert into job (project, id, status, operation, labels, state, version, last_event_id,
                              created_at, updated_at, finished_at, stall_at, pruned_through)
