@@ -31,6 +31,7 @@ import dev.progresshub.ingest.IdempotencyStore.KeyId;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobStore;
 import dev.progresshub.jobs.LockedJob;
+import dev.progresshub.jobs.TimelineIds;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -210,14 +211,17 @@ public class IngestCommitter {
         List<Pending> candidates = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
                 .toList();
         Map<JobKey, JobInGroup> jobs;
+        TimelineIds timelineIds = new TimelineIds(candidates.stream()
+                .mapToInt(p -> p.work().maxTimelineEvents()).sum());
         if (!hashes.isEmpty() && candidates.stream().allMatch(p -> lane.knownJobs.contains(p.work().key()))) {
             // nothing to create: the keys are claimed in the locks' round trip, ahead of them
             IdempotencyStore.Claim claim = idempotency.claiming(hashes, now);
-            jobs = lock(lane, candidates, now, results, claim);
+            jobs = lock(lane, candidates, now, results, claim, timelineIds);
             settleTakenKeys(idempotency.seen(claim), owners, hashes, results);
         } else {
             settleTakenKeys(idempotency.claim(hashes, now), owners, hashes, results);
-            jobs = lock(lane, candidates.stream().filter(p -> !results.containsKey(p)).toList(), now, results, null);
+            jobs = lock(lane, candidates.stream().filter(p -> !results.containsKey(p)).toList(), now, results, null,
+                    timelineIds);
         }
         for (Pending pending : candidates) {
             if (results.containsKey(pending)) {
@@ -244,7 +248,7 @@ public class IngestCommitter {
             }
         });
         store.commit(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now,
-                idempotency.remembering(answers, now));
+                idempotency.remembering(answers, now), timelineIds);
         jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
         idempotency.release(refused);
         followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
@@ -297,18 +301,21 @@ public class IngestCommitter {
     /**
      * Locks every job the group touches, creating the missing ones a request may create (the first such
      * request in arrival order says how). A job not known to exist is offered for creation up front; one that
-     * vanished since is created in a second round. {@code claim}, when not null, goes ahead of the locks.
+     * vanished since is created in a second round. {@code claim}, when not null, goes ahead of the locks; the
+     * first round takes {@code timelineIds}.
      */
     private Map<JobKey, JobInGroup> lock(Lane lane, List<Pending> toApply, Instant now, Map<Pending, Object> results,
-            IdempotencyStore.Claim claim) {
+            IdempotencyStore.Claim claim, TimelineIds timelineIds) {
         List<JobKey> keys = toApply.stream().map(p -> p.work().key()).distinct().toList();
         Map<JobKey, LockedJob> locked = new HashMap<>(store.lockAll(keys,
-                newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key)), lane.written::get, claim));
+                newJobs(toApply, now, results, key -> !lane.knownJobs.contains(key)), lane.written::get, claim,
+                timelineIds));
         List<JobKey> missing = keys.stream().filter(key -> !locked.containsKey(key)).toList();
         if (!missing.isEmpty()) {
             Map<JobKey, JobState> toCreate = newJobs(toApply, now, results, missing::contains);
             if (!toCreate.isEmpty()) {
-                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate, lane.written::get, null));
+                locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate, lane.written::get, null,
+                        null));
             }
         }
         Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();

@@ -188,6 +188,11 @@ public class IngestService {
         }
 
         @Override
+        public int maxTimelineEvents() {
+            return events.size();
+        }
+
+        @Override
         public IngestAnswer apply(JobInGroup job, Instant now) {
             receipt = applyEvents(job, events, now, job.takeCreation());
             return answer(receipt);
@@ -206,6 +211,11 @@ public class IngestService {
         @Override
         public Optional<JobState> newJob(Instant now) {
             return Optional.of(IngestService.this.newJob(key(), body, now));
+        }
+
+        @Override
+        public int maxTimelineEvents() {
+            return 1;
         }
 
         @Override

@@ -39,6 +39,12 @@ public abstract class IngestWork {
         return ProblemException.notFound("no job '" + key.id() + "'");
     }
 
+    /**
+     * At most how many timeline events it stores: the group takes that many ids ahead, with its locks. A guess
+     * too low only costs the group a round trip to number its events.
+     */
+    public abstract int maxTimelineEvents();
+
     /** Applies the request to its job; deterministic for a given state and {@code now}, so it can be replayed. */
     public abstract IngestAnswer apply(JobInGroup job, Instant now);
 }

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public class JobRows {
             from job j join unnest(?::text[], ?::text[], ?::bigint[]) as k(project, id, known)
                  on j.project = k.project and j.id = k.id
             order by j.project, j.id for update of j""";
+
+    /** Timeline ids taken ahead, in the order the rows will be inserted ({@link TimelineIds}). */
+    private static final String TAKE_IDS = "select nextval('job_event_id_seq') from generate_series(1, ?)";
 
     /**
      * The state write: the rows exist and the group holds their locks, so the insert always meets its row and
@@ -81,9 +85,11 @@ public class JobRows {
      * Locks the rows of these jobs in key order (the one lock order of every group and instance); absent
      * jobs are missing from the answer. A row still at the version {@code knownVersions} gives for it comes
      * without its state: the caller holds it, and reading, detoasting and sending it again is most of a
-     * lock's cost. {@code ahead}, when not null, is sent in the same round trip, first.
+     * lock's cost. {@code ahead}, when not null, is sent in the same round trip, first; the timeline ids
+     * {@code ids} asks for, when not null, are taken in it last, once the rows are locked.
      */
-    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys, Map<JobKey, Long> knownVersions, Alongside ahead) {
+    public Map<JobKey, Locked> lockAll(List<JobKey> sortedKeys, Map<JobKey, Long> knownVersions, Alongside ahead,
+            TimelineIds ids) {
         Map<JobKey, Locked> rows = new LinkedHashMap<>();
         if (sortedKeys.isEmpty()) {
             if (ahead != null) {
@@ -91,14 +97,25 @@ public class JobRows {
             }
             return rows;
         }
+        boolean takeIds = ids != null && ids.wanted() > 0;
+        StringJoiner sql = new StringJoiner(";\n");
+        if (ahead != null) {
+            sql.add(ahead.sql());
+        }
+        sql.add(LOCK);
+        if (takeIds) {
+            sql.add(TAKE_IDS);
+        }
         run(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    ahead == null ? LOCK : ahead.sql() + ";\n" + LOCK)) {
+            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
                 int at = ahead == null ? 1 : ahead.bind(connection, select, 1);
                 select.setArray(at, columnArray(connection, "text", sortedKeys, JobKey::project));
                 select.setArray(at + 1, columnArray(connection, "text", sortedKeys, JobKey::id));
                 select.setArray(at + 2, columnArray(connection, "bigint", sortedKeys,
                         key -> knownVersions.getOrDefault(key, -1L)));
+                if (takeIds) {
+                    select.setInt(at + 3, ids.wanted());
+                }
                 select.execute();
                 if (ahead != null) {
                     ahead.readAndSkip(select);
@@ -110,9 +127,23 @@ public class JobRows {
                                 result.getObject(5, OffsetDateTime.class).toInstant()));
                     }
                 }
+                if (takeIds) {
+                    select.getMoreResults();
+                    ids.taken(readIds(select.getResultSet(), ids.wanted()));
+                }
             }
         });
         return rows;
+    }
+
+    private static long[] readIds(ResultSet result, int count) throws SQLException {
+        try (result) {
+            long[] ids = new long[count];
+            for (int i = 0; result.next(); i++) {
+                ids[i] = result.getLong(1);
+            }
+            return ids;
+        }
     }
 
     /** The stored state of a job this transaction has locked. */
@@ -186,12 +217,7 @@ public class JobRows {
                                as e(project, job_id, type, stage, at, fields)) numbered
                     returning id""")) {
                 insert.setString(1, EventJson.ID_PREFIX);
-                insert.setArray(2, columnArray(connection, "text", events, event -> event.key().project()));
-                insert.setArray(3, columnArray(connection, "text", events, event -> event.key().id()));
-                insert.setArray(4, columnArray(connection, "text", events, NewEvent::type));
-                insert.setArray(5, columnArray(connection, "text", events, NewEvent::stage));
-                insert.setArray(6, columnArray(connection, "text", events, NewEvent::at));
-                insert.setArray(7, columnArray(connection, "text", events, NewEvent::fieldsAfterId));
+                bindEvents(connection, insert, 2, events);
                 try (ResultSet inserted = insert.executeQuery()) {
                     for (int i = 0; inserted.next(); i++) {
                         ids[i] = inserted.getLong(1);
@@ -200,6 +226,40 @@ public class JobRows {
             }
         });
         return ids;
+    }
+
+    /** The insert of timeline rows whose ids were taken ahead ({@link TimelineIds}), to send along a write. */
+    Alongside insertingEvents(List<NewEvent> events, long[] ids) {
+        return new Alongside() {
+            @Override
+            public String sql() {
+                return """
+                        insert into job_event (id, project, job_id, type, stage, at, body)
+                        select id, project, job_id, type, stage, at::timestamptz, (? || id || ',' || fields)::json
+                        from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                             as e(id, project, job_id, type, stage, at, fields)""";
+            }
+
+            @Override
+            public int bind(Connection connection, PreparedStatement insert, int first) throws SQLException {
+                insert.setString(first, EventJson.ID_PREFIX);
+                insert.setArray(first + 1, connection.createArrayOf("bigint",
+                        Arrays.stream(ids).boxed().toArray()));
+                return bindEvents(connection, insert, first + 2, events);
+            }
+        };
+    }
+
+    /** Binds the timeline rows' columns from index {@code first}; returns the next free index. */
+    private static int bindEvents(Connection connection, PreparedStatement insert, int first, List<NewEvent> events)
+            throws SQLException {
+        insert.setArray(first, columnArray(connection, "text", events, event -> event.key().project()));
+        insert.setArray(first + 1, columnArray(connection, "text", events, event -> event.key().id()));
+        insert.setArray(first + 2, columnArray(connection, "text", events, NewEvent::type));
+        insert.setArray(first + 3, columnArray(connection, "text", events, NewEvent::stage));
+        insert.setArray(first + 4, columnArray(connection, "text", events, NewEvent::at));
+        insert.setArray(first + 5, columnArray(connection, "text", events, NewEvent::fieldsAfterId));
+        return first + 6;
     }
 
     /** One column of many rows as an array; instants go as ISO-8601 text, cast to timestamptz in the SQL. */

@@ -68,7 +68,7 @@ public class JobStore {
      * (flagged {@code created}). Each state is decoded once.
      */
     public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate) {
-        return lockAll(keys, toCreate, key -> null, null);
+        return lockAll(keys, toCreate, key -> null, null, null);
     }
 
     /**
@@ -77,10 +77,11 @@ public class JobStore {
      * same job (a job deleted and created again starts over at another creation time). Another store's
      * statement ({@code ahead}, when not null) goes in the locks' round trip, ahead of them; only when nothing
      * is to be created, as the rows inserted first would otherwise be locked before that statement's own locks,
-     * against the order every other writer takes them in.
+     * against the order every other writer takes them in. The timeline ids {@code ids} asks for, when not null,
+     * are taken in the same round trip, for {@link #commit(List, Instant, Alongside, TimelineIds)}.
      */
     public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate,
-            Function<JobKey, JobState> remembered, Alongside ahead) {
+            Function<JobKey, JobState> remembered, Alongside ahead, TimelineIds ids) {
         if (ahead != null && !toCreate.isEmpty()) {
             throw new IllegalArgumentException("a statement ahead of the locks cannot follow the jobs' creation");
         }
@@ -98,7 +99,7 @@ public class JobStore {
             }
         }
         Map<JobKey, LockedJob> locked = new LinkedHashMap<>();
-        rows.lockAll(sortedKeys, knownVersions, ahead).forEach((key, row) -> {
+        rows.lockAll(sortedKeys, knownVersions, ahead, ids).forEach((key, row) -> {
             JobState held = known.get(key);
             JobState state = row.stateJson() != null ? codec.read(row.stateJson())
                     : isStored(held, row) ? held : storedState(key);
@@ -131,11 +132,14 @@ public class JobStore {
      * they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
-        return commit(jobChanges, now, null);
+        return commit(jobChanges, now, null, null);
     }
 
-    /** As {@link #commit(List, Instant)}, with another store's statement sent along with the states. */
-    public List<JobChanged> commit(List<Change> jobChanges, Instant now, Alongside alongside) {
+    /**
+     * As {@link #commit(List, Instant)}, with another store's statement sent along with the states; when the
+     * locks took enough timeline ids ({@code reserved}), the events go along with the states too.
+     */
+    public List<JobChanged> commit(List<Change> jobChanges, Instant now, Alongside alongside, TimelineIds reserved) {
         List<JobRows.NewEvent> newEvents = new ArrayList<>();
         for (Change change : jobChanges) {
             for (dev.progresshub.domain.Event event : change.timeline()) {
@@ -144,7 +148,12 @@ public class JobStore {
                         eventJson.fieldsAfterId(event, at)));
             }
         }
-        long[] ids = rows.insertEvents(newEvents);
+        List<Alongside> along = new ArrayList<>();
+        long[] taken = reserved == null || newEvents.isEmpty() ? null : reserved.first(newEvents.size());
+        if (taken != null) {
+            along.add(rows.insertingEvents(newEvents, taken));
+        }
+        long[] ids = taken != null ? taken : rows.insertEvents(newEvents);
         List<List<StoredEvent>> storedByJob = new ArrayList<>();
         int next = 0;
         for (Change change : jobChanges) {
@@ -166,7 +175,6 @@ public class JobStore {
             changes.fire(change);
             published.add(change);
         }
-        List<Alongside> along = new ArrayList<>();
         if (alongside != null) {
             along.add(alongside);
         }

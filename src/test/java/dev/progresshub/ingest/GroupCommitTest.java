@@ -110,6 +110,45 @@ class GroupCommitTest {
         events(hot, item("r", 1), "refused-key").get().then().statusCode(200).body("accepted", equalTo(1));
     }
 
+    /**
+     * The group takes its timeline ids with its locks, before it knows how many events it will keep: a job's
+     * events still carry ids rising in the order its requests were applied, the ids a duplicate or a refused
+     * request did not use are only gaps, and the next group numbers after all of them.
+     */
+    @Test
+    void aGroupNumbersEventsInTheOrderItAppliedThemAndLeavesOnlyGaps() throws Exception {
+        String job = Api.uniqueJob();
+        send(token, job, "[{\"type\":\"job_start\"}," + item("d", 1) + "]");
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int w = 0; w < 6; w++) {
+            requests.add(events(job, "[" + item("d", 1) + "," + item("w" + w, 1) + "]", null));
+        }
+        Supplier<Response> undone = events(job, "[" + item("x", 1) + ",{\"type\":\"job_complete\"}," + item("x", 2)
+                + ",{\"type\":\"job_start\"}]", null);
+
+        Map<String, Response> answers = inOneGroup(requests, undone);
+
+        assertEquals(409, answers.get("undone").statusCode(), answers.get("undone").asString());
+        Map<String, Integer> versionByItem = new java.util.HashMap<>();
+        for (int w = 0; w < 6; w++) {
+            Response answer = answers.get("ok" + w);
+            assertEquals(200, answer.statusCode(), answer.asString());
+            assertEquals(1, answer.jsonPath().getInt("duplicates"), "d-1 was stored before the group");
+            versionByItem.put("w" + w + "-1", answer.jsonPath().getInt("job.version"));
+        }
+        send(token, job, item("after", 1));
+        List<Map<String, Object>> stored = as(token).queryParam("type", "item_complete")
+                .get("/api/jobs/{id}/events", job).then().statusCode(200).extract().jsonPath().getList("items");
+        List<String> byId = stored.stream().sorted(java.util.Comparator.comparingLong(e -> ((Number) e.get("id"))
+                .longValue())).map(e -> (String) e.get("item")).toList();
+        List<String> applied = versionByItem.keySet().stream().sorted(java.util.Comparator.comparing(versionByItem::get))
+                .toList();
+        List<String> expected = new ArrayList<>(List.of("d-1"));
+        expected.addAll(applied);
+        expected.add("after-1");
+        assertEquals(expected, byId, "ids rise in the order the group applied the requests, the next group's last");
+    }
+
     @Test
     void oneIdempotencyKeyTwiceInAGroupAppliesOnceAndReplaysTheFirstAnswer() throws Exception {
         String job = Api.uniqueJob();

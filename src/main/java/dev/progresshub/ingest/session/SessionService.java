@@ -115,6 +115,11 @@ public class SessionService {
         }
 
         @Override
+        public int maxTimelineEvents() {
+            return 1;
+        }
+
+        @Override
         public IngestAnswer apply(JobInGroup job, Instant now) {
             if (job.takeCreation()) {
                 job.record(Event.builder(EventType.JOB_CREATED).build());
@@ -141,6 +146,12 @@ public class SessionService {
         @Override
         public RuntimeException notFound() {
             return ProblemException.notFound("no session '" + key().id() + "'");
+        }
+
+        /** The completion's two (the steps filled, then the end); one for the others. */
+        @Override
+        public int maxTimelineEvents() {
+            return 2;
         }
 
         @Override
