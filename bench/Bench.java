@@ -344,7 +344,8 @@ public class Bench {
         double metric(String name, String labelFilter) throws IOException, InterruptedException {
             HttpResponse<String> answer = send(HttpRequest.newBuilder(uri("/q/metrics")).build());
             return answer.body().lines()
-                    .filter(line -> line.startsWith(name + "{") && line.contains(labelFilter))
+                    .filter(line -> (line.startsWith(name + "{") || line.startsWith(name + " "))
+                            && line.contains(labelFilter))
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                     .sum();
         }
@@ -511,14 +512,14 @@ public class Bench {
 
     /** A phase's figures together with the server's readings around it, and the CPU this client used. */
     record Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds,
-            double databaseCpuSeconds, RowUpdates jobRowUpdates) {
+            double databaseCpuSeconds, RowUpdates jobRowUpdates, GroupCommits groupCommits) {
 
         Measured(LoadResult load, ServerSample before, ServerSample after, double clientCpuSeconds) {
-            this(load, before, after, clientCpuSeconds, Double.NaN, null);
+            this(load, before, after, clientCpuSeconds, Double.NaN, null, null);
         }
 
-        Measured withRowUpdates(RowUpdates updates) {
-            return new Measured(load, before, after, clientCpuSeconds, databaseCpuSeconds, updates);
+        Measured withIngestReadings(RowUpdates updates, GroupCommits groups) {
+            return new Measured(load, before, after, clientCpuSeconds, databaseCpuSeconds, updates, groups);
         }
 
         double serverCpuSeconds() {
@@ -539,7 +540,7 @@ public class Bench {
         double databaseCpuBefore = DatabaseCpu.seconds(server.clockTicksPerSecond());
         LoadResult load = ClosedLoop.run(clients, settings.duration());
         return new Measured(load, before, server.sample(), clientCpuSeconds() - clientCpuBefore,
-                DatabaseCpu.seconds(server.clockTicksPerSecond()) - databaseCpuBefore, null);
+                DatabaseCpu.seconds(server.clockTicksPerSecond()) - databaseCpuBefore, null, null);
     }
 
     /**
@@ -577,6 +578,32 @@ public class Bench {
      * kind), read from the service's database; null when the run has no JDBC URL. A backend reports its counts
      * at most once a second, so a window's figures are shifted by up to a second: read them as a share.
      */
+    /**
+     * The service's group commits in a window, from its /q/metrics: how many, how many requests each, and how
+     * much of the window the committer spent in them (near 100 %: the committer is the chain every request
+     * waits on; well below: the wait is elsewhere).
+     */
+    record GroupCommits(double groups, double requests, double commitSeconds, double windowSeconds) {
+
+        static GroupCommits read(Api api) throws IOException, InterruptedException {
+            return new GroupCommits(api.metric("progresshub_ingest_group_size_count", ""),
+                    api.metric("progresshub_ingest_group_size_sum", ""),
+                    api.metric("progresshub_ingest_group_commit_seconds_sum", ""), 0);
+        }
+
+        GroupCommits since(GroupCommits before, double window) {
+            return new GroupCommits(groups - before.groups, requests - before.requests,
+                    commitSeconds - before.commitSeconds, window);
+        }
+
+        @Override
+        public String toString() {
+            return "%,.0f groups of %.1f requests on average, %.2f ms each; the committer busy %.0f %% of the window"
+                    .formatted(groups, requests / Math.max(1, groups), commitSeconds * 1000 / Math.max(1, groups),
+                            100 * commitSeconds / Math.max(1e-9, windowSeconds));
+        }
+    }
+
     record RowUpdates(long updates, long hot, StateSizes states) {
 
         static RowUpdates read(Settings settings) throws SQLException {
@@ -732,10 +759,13 @@ public class Bench {
         private Measured measureIngest(List<? extends Client> clients) throws Exception {
             ClosedLoop.run(clients, settings.warmup());
             RowUpdates before = RowUpdates.read(settings);
+            GroupCommits groupsBefore = GroupCommits.read(api);
             Instant windowStart = Instant.now();
             Measured measured = measure(clients, Settings.withoutWarmup(settings), server);
+            GroupCommits groups = GroupCommits.read(api).since(groupsBefore, measured.load().seconds());
             RowUpdates after = RowUpdates.read(settings);
-            return measured.withRowUpdates(after == null ? null : after.since(before, settings, windowStart));
+            return measured.withIngestReadings(after == null ? null : after.since(before, settings, windowStart),
+                    groups);
         }
 
         void runBatchedOwnJobs(Report report) throws Exception {
@@ -1453,11 +1483,13 @@ public class Bench {
                     Server CPU %.3f ms per request, %.4f ms per event. %s
                     Exactness (warm-up and measured phases): %,d events acknowledged, %,d counted in %d job snapshot(s): %s.
                     In PostgreSQL: %s.
+                    Group commit: %s.
                     """.formatted(name, workers, load.seconds(), load.ok(), load.failed(), failureNote(load),
                     measured.cpuMillisPerRequest(), measured.cpuMillisPerRequest() / batchSize, cpuBudget(measured),
                     check.acknowledged(),
                     check.counted(), check.jobs(), check.exact() ? "exact" : "MISMATCH",
-                    measured.jobRowUpdates() == null ? "not read (no JDBC URL)" : measured.jobRowUpdates()));
+                    measured.jobRowUpdates() == null ? "not read (no JDBC URL)" : measured.jobRowUpdates(),
+                    measured.groupCommits()));
         }
 
         /** Keeps a single-event scenario for the ratio against the database's own limit. */

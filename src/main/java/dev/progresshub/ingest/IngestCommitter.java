@@ -32,8 +32,10 @@ import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobStore;
 import dev.progresshub.jobs.LockedJob;
 import dev.progresshub.jobs.TimelineIds;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -61,6 +63,8 @@ public class IngestCommitter {
     private final IdempotencyStore idempotency;
     private final Clock clock;
     private final List<Lane> lanes;
+    private final DistributionSummary groupSizes;
+    private final Timer groupCommits;
     private volatile boolean running;
 
     private record Pending(IngestWork work, CompletableFuture<IngestAnswer> answer) {
@@ -99,6 +103,11 @@ public class IngestCommitter {
                 .description("Ingest requests waiting for a group commit").register(registry);
         Gauge.builder("progresshub.ingest.queue.capacity", () -> capacity)
                 .description("Ingest requests that may wait; beyond, 503 + Retry-After").register(registry);
+        this.groupSizes = DistributionSummary.builder("progresshub.ingest.group.size")
+                .description("Ingest requests applied together in one transaction").register(registry);
+        this.groupCommits = Timer.builder("progresshub.ingest.group.commit")
+                .description("A group's time from its first statement to its answers: locks, writes, commit")
+                .register(registry);
     }
 
     /** Queues the request; the answer completes once the group holding it committed (or refused it). */
@@ -142,7 +151,8 @@ public class IngestCommitter {
                     List<Pending> group = new ArrayList<>();
                     group.add(first);
                     lane.queue.drainTo(group, MAX_GROUP - 1);
-                    commit(lane, group);
+                    groupSizes.record(group.size());
+                    groupCommits.record(() -> commit(lane, group));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -28,7 +28,9 @@ import dev.progresshub.testsupport.Api;
 import dev.progresshub.testsupport.HeldCommitter;
 import dev.progresshub.testsupport.PostgresTestResource;
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -147,6 +149,26 @@ class GroupCommitTest {
         expected.addAll(applied);
         expected.add("after-1");
         assertEquals(expected, byId, "ids rise in the order the group applied the requests, the next group's last");
+    }
+
+    /** Operators see group commit at work: how many groups, how many requests each, how long each took. */
+    @Test
+    void eachGroupIsCountedWithItsSizeAndItsTime() throws Exception {
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int w = 0; w < 5; w++) {
+            requests.add(events(Api.uniqueJob(), item("m" + w, 1), null));
+        }
+        DistributionSummary sizes = registry.get("progresshub.ingest.group.size").summary();
+        Timer commits = registry.get("progresshub.ingest.group.commit").timer();
+        long groupsBefore = sizes.count();
+        double requestsBefore = sizes.totalAmount();
+
+        inOneGroup(requests);
+
+        // the blocker's creation, the request held on its lock, then the five together
+        assertEquals(3, sizes.count() - groupsBefore, "three groups");
+        assertEquals(1 + 1 + 5, sizes.totalAmount() - requestsBefore, "seven requests");
+        assertEquals(sizes.count(), commits.count(), "each group timed");
     }
 
     @Test
