@@ -312,7 +312,7 @@ public class IngestCommitter {
      * Locks every job the group touches, creating the missing ones a request may create (the first such
      * request in arrival order says how). A job not known to exist is offered for creation up front; one that
      * vanished since is created in a second round. {@code claim}, when not null, goes ahead of the locks; the
-     * first round takes {@code timelineIds}.
+     * first round takes {@code timelineIds}, a second round drops them.
      */
     private Map<JobKey, JobInGroup> lock(Lane lane, List<Pending> toApply, Instant now, Map<Pending, Object> results,
             IdempotencyStore.Claim claim, TimelineIds timelineIds) {
@@ -326,6 +326,7 @@ public class IngestCommitter {
             if (!toCreate.isEmpty()) {
                 locked.putAll(store.lockAll(List.copyOf(toCreate.keySet()), toCreate, lane.written::get, null,
                         null));
+                timelineIds.drop();
             }
         }
         Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();

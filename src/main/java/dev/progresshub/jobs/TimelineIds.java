@@ -26,6 +26,14 @@ public final class TimelineIds {
         taken = ids;
     }
 
+    /**
+     * Gives up the ids taken: the group locked more rows after taking them, and a job locked later may have had
+     * events from a writer that took its ids after these; its events must be numbered under its lock.
+     */
+    public void drop() {
+        taken = new long[0];
+    }
+
     /** The first {@code count} ids taken, in the order the database gave them; null when fewer were taken. */
     long[] first(int count) {
         return count <= taken.length ? Arrays.copyOf(taken, count) : null;
