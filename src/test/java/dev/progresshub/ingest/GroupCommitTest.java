@@ -11,6 +11,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -131,7 +134,7 @@ class GroupCommitTest {
         Map<String, Response> answers = inOneGroup(requests, undone);
 
         assertEquals(409, answers.get("undone").statusCode(), answers.get("undone").asString());
-        Map<String, Integer> versionByItem = new java.util.HashMap<>();
+        Map<String, Integer> versionByItem = new HashMap<>();
         for (int w = 0; w < 6; w++) {
             Response answer = answers.get("ok" + w);
             assertEquals(200, answer.statusCode(), answer.asString());
@@ -141,9 +144,9 @@ class GroupCommitTest {
         send(token, job, item("after", 1));
         List<Map<String, Object>> stored = as(token).queryParam("type", "item_complete")
                 .get("/api/jobs/{id}/events", job).then().statusCode(200).extract().jsonPath().getList("items");
-        List<String> byId = stored.stream().sorted(java.util.Comparator.comparingLong(e -> ((Number) e.get("id"))
+        List<String> byId = stored.stream().sorted(Comparator.comparingLong(e -> ((Number) e.get("id"))
                 .longValue())).map(e -> (String) e.get("item")).toList();
-        List<String> applied = versionByItem.keySet().stream().sorted(java.util.Comparator.comparing(versionByItem::get))
+        List<String> applied = versionByItem.keySet().stream().sorted(Comparator.comparing(versionByItem::get))
                 .toList();
         List<String> expected = new ArrayList<>(List.of("d-1"));
         expected.addAll(applied);
@@ -237,7 +240,7 @@ class GroupCommitTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> queueDepth() == sent.size());
             lock.release();
             assertEquals(200, held.get().statusCode());
-            Map<String, Response> answers = new java.util.LinkedHashMap<>();
+            Map<String, Response> answers = new LinkedHashMap<>();
             for (int i = 0; i < requests.size(); i++) {
                 answers.put("ok" + i, sent.get(i).get());
             }
