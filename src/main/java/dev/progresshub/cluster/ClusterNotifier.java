@@ -1,7 +1,6 @@
 package dev.progresshub.cluster;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,19 +95,11 @@ public class ClusterNotifier implements StateWriteCompanion {
     }
 
     private static Alongside notifying(List<String> messages) {
-        return new Alongside() {
-            @Override
-            public String sql() {
-                return NOTIFY;
-            }
-
-            @Override
-            public int bind(Connection connection, PreparedStatement notify, int first) throws SQLException {
-                notify.setString(first, CHANNEL);
-                notify.setArray(first + 1, connection.createArrayOf("text", messages.toArray()));
-                return first + 2;
-            }
-        };
+        return Alongside.of(NOTIFY, (connection, notify, first) -> {
+            notify.setString(first, CHANNEL);
+            notify.setArray(first + 1, connection.createArrayOf("text", messages.toArray()));
+            return first + 2;
+        });
     }
 
     /**

@@ -144,22 +144,14 @@ public class IdempotencyStore {
             return null;
         }
         List<KeyId> sorted = answers.keySet().stream().sorted(KeyId.ORDER).toList();
-        return new Alongside() {
-            @Override
-            public String sql() {
-                return REMEMBER;
-            }
-
-            @Override
-            public int bind(Connection connection, PreparedStatement upsert, int first) throws SQLException {
-                int at = bindRecords(connection, upsert, first, now, sorted, id -> answers.get(id).requestHash());
-                upsert.setArray(at, connection.createArrayOf("integer",
-                        sorted.stream().map(id -> answers.get(id).answer().status()).toArray()));
-                upsert.setArray(at + 1, textArray(connection, sorted, id -> answers.get(id).answer().body()));
-                upsert.setArray(at + 2, textArray(connection, sorted, id -> answers.get(id).answer().location()));
-                return at + 3;
-            }
-        };
+        return Alongside.of(REMEMBER, (connection, upsert, first) -> {
+            int at = bindRecords(connection, upsert, first, now, sorted, id -> answers.get(id).requestHash());
+            upsert.setArray(at, connection.createArrayOf("integer",
+                    sorted.stream().map(id -> answers.get(id).answer().status()).toArray()));
+            upsert.setArray(at + 1, textArray(connection, sorted, id -> answers.get(id).answer().body()));
+            upsert.setArray(at + 2, textArray(connection, sorted, id -> answers.get(id).answer().location()));
+            return at + 3;
+        });
     }
 
     /** A claimed key's request, applied: its hash and the answer to replay. */

@@ -6,11 +6,32 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
- * A statement of another store that goes to PostgreSQL in the same round trip as one of the group commit's
- * own (its Idempotency-Keys: claimed ahead of the row locks, answered along with the state write): one
- * message and one wait instead of two.
+ * A statement that goes to PostgreSQL in the same round trip as one of the group commit's own (the
+ * Idempotency-Key claim ahead of the row locks; the timeline rows, the keys' answers and the cluster NOTIFY
+ * along with the state write): one message and one wait instead of two.
  */
 public interface Alongside {
+
+    /** Binds a statement's parameters from index {@code first}; returns the next free index. */
+    @FunctionalInterface
+    interface Binder {
+        int bind(Connection connection, PreparedStatement statement, int first) throws SQLException;
+    }
+
+    /** A statement whose rows, if any, are not read: its SQL and how it binds. */
+    static Alongside of(String sql, Binder binder) {
+        return new Alongside() {
+            @Override
+            public String sql() {
+                return sql;
+            }
+
+            @Override
+            public int bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
+                return binder.bind(connection, statement, first);
+            }
+        };
+    }
 
     /** The statement, with {@code ?} parameters. */
     String sql();

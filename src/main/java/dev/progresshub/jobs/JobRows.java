@@ -38,6 +38,13 @@ public class JobRows {
     /** Timeline ids taken ahead, in the order the rows will be inserted ({@link TimelineIds}). */
     private static final String TAKE_IDS = "select nextval('job_event_id_seq') from generate_series(1, ?)";
 
+    /** Timeline rows with the ids taken ahead; the body is the id followed by the rendered fields. */
+    private static final String INSERT_EVENTS_WITH_IDS = """
+            insert into job_event (id, project, job_id, type, stage, at, body)
+            select id, project, job_id, type, stage, at::timestamptz, (? || id || ',' || fields)::json
+            from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 as e(id, project, job_id, type, stage, at, fields)""";
+
     /**
      * The state write: the rows exist and the group holds their locks, so the insert always meets its row and
      * updates it. Written so, PostgreSQL finds each row through the primary key whatever the table's size was
@@ -230,24 +237,11 @@ public class JobRows {
 
     /** The insert of timeline rows whose ids were taken ahead ({@link TimelineIds}), to send along a write. */
     Alongside insertingEvents(List<NewEvent> events, long[] ids) {
-        return new Alongside() {
-            @Override
-            public String sql() {
-                return """
-                        insert into job_event (id, project, job_id, type, stage, at, body)
-                        select id, project, job_id, type, stage, at::timestamptz, (? || id || ',' || fields)::json
-                        from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                             as e(id, project, job_id, type, stage, at, fields)""";
-            }
-
-            @Override
-            public int bind(Connection connection, PreparedStatement insert, int first) throws SQLException {
-                insert.setString(first, EventJson.ID_PREFIX);
-                insert.setArray(first + 1, connection.createArrayOf("bigint",
-                        Arrays.stream(ids).boxed().toArray()));
-                return bindEvents(connection, insert, first + 2, events);
-            }
-        };
+        return Alongside.of(INSERT_EVENTS_WITH_IDS, (connection, insert, first) -> {
+            insert.setString(first, EventJson.ID_PREFIX);
+            insert.setArray(first + 1, connection.createArrayOf("bigint", Arrays.stream(ids).boxed().toArray()));
+            return bindEvents(connection, insert, first + 2, events);
+        });
     }
 
     /** Binds the timeline rows' columns from index {@code first}; returns the next free index. */
