@@ -212,7 +212,10 @@ public class IngestCommitter {
         });
     }
 
-    /** Applies the group inside its transaction; returns the jobs it locked, as they are after it. */
+    /**
+     * Applies the group inside its transaction, whose last statement is the state write with the COMMIT sent
+     * along; returns the jobs it locked, as they are after it.
+     */
     private Map<JobKey, JobInGroup> apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
         Map<Pending, Pending> followers = new HashMap<>();
         Map<KeyId, Pending> owners = keyOwners(group, results, followers);
@@ -257,10 +260,10 @@ public class IngestCommitter {
                 refused.add(id);
             }
         });
-        store.commit(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now,
-                idempotency.remembering(answers, now), timelineIds);
         jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
         idempotency.release(refused);
+        store.commitLast(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now,
+                idempotency.remembering(answers, now), timelineIds);
         followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
         return jobs;
     }

@@ -7,8 +7,8 @@ import java.sql.SQLException;
 
 /**
  * A statement that goes to PostgreSQL in the same round trip as one of the group commit's own (the
- * Idempotency-Key claim ahead of the row locks; the timeline rows, the keys' answers and the cluster NOTIFY
- * along with the state write): one message and one wait instead of two.
+ * Idempotency-Key claim ahead of the row locks; the timeline rows, the keys' answers, the cluster NOTIFY and
+ * the COMMIT along with the state write): one message and one wait instead of two.
  */
 public interface Alongside {
 

@@ -65,6 +65,9 @@ public class JobRows {
                 state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
                 updated_at = excluded.updated_at, finished_at = excluded.finished_at, stall_at = excluded.stall_at""";
 
+    /** The transaction's end, sent along its last statement ({@link JobStore#commitLast}). */
+    static final Alongside COMMITTING = Alongside.of("commit", (connection, statement, first) -> first);
+
     private final AgroalDataSource dataSource;
 
     JobRows(AgroalDataSource dataSource) {

@@ -78,7 +78,7 @@ public class JobStore {
      * statement ({@code ahead}, when not null) goes in the locks' round trip, ahead of them; only when nothing
      * is to be created, as the rows inserted first would otherwise be locked before that statement's own locks,
      * against the order every other writer takes them in. The timeline ids {@code ids} asks for, when not null,
-     * are taken in the same round trip, for {@link #commit(List, Instant, Alongside, TimelineIds)}.
+     * are taken in the same round trip, for {@link #commitLast}.
      */
     public Map<JobKey, LockedJob> lockAll(List<JobKey> keys, Map<JobKey, JobState> toCreate,
             Function<JobKey, JobState> remembered, Alongside ahead, TimelineIds ids) {
@@ -132,14 +132,25 @@ public class JobStore {
      * they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
-        return commit(jobChanges, now, null, null);
+        return commit(jobChanges, now, null, null, false);
     }
 
     /**
-     * As {@link #commit(List, Instant)}, with another store's statement sent along with the states; when the
-     * locks took enough timeline ids ({@code reserved}), the events go along with the states too.
+     * As {@link #commit(List, Instant)}, as the transaction's last statement, with another store's statement
+     * ({@code alongside}) sent along with the states; when the locks took enough timeline ids ({@code reserved}),
+     * the events go along with the states too. So does the COMMIT, which saves the group commit a round trip of
+     * its own: the transaction manager's commit then finds the connection out of a transaction and sends
+     * nothing, and a statement that fails before the COMMIT leaves the transaction aborted, rolled back by the
+     * transaction manager as before. Nothing may run in the transaction after it: it would run in a transaction
+     * of its own.
      */
-    public List<JobChanged> commit(List<Change> jobChanges, Instant now, Alongside alongside, TimelineIds reserved) {
+    public List<JobChanged> commitLast(List<Change> jobChanges, Instant now, Alongside alongside,
+            TimelineIds reserved) {
+        return commit(jobChanges, now, alongside, reserved, true);
+    }
+
+    private List<JobChanged> commit(List<Change> jobChanges, Instant now, Alongside alongside, TimelineIds reserved,
+            boolean last) {
         List<JobRows.NewEvent> newEvents = new ArrayList<>();
         for (Change change : jobChanges) {
             for (dev.progresshub.domain.Event event : change.timeline()) {
@@ -179,6 +190,9 @@ public class JobStore {
             along.add(alongside);
         }
         companions.stream().map(StateWriteCompanion::alongside).filter(Objects::nonNull).forEach(along::add);
+        if (last) {
+            along.add(JobRows.COMMITTING);
+        }
         rows.updateStates(jobChanges.stream()
                 .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), along);
         return published;

@@ -154,6 +154,44 @@ class GroupCommitTest {
         assertEquals(expected, byId, "ids rise in the order the group applied the requests, the next group's last");
     }
 
+    /**
+     * The group's COMMIT goes in the same round trip as its writes. A write the database refuses there (a
+     * trigger refusing one job's timeline rows) leaves nothing of the group committed; its requests are then
+     * committed one by one, each exactly once, and only the refused one fails.
+     */
+    @Test
+    void aGroupTheDatabaseRefusesLeavesNothingAndIsRetriedRequestByRequest() throws Exception {
+        String hot = Api.uniqueJob();
+        String refused = Api.uniqueJob();
+        send(token, hot, "{\"type\":\"job_start\"}");
+        send(token, refused, "{\"type\":\"job_start\"}");
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            requests.add(events(hot, item("w" + w, 1), null));
+        }
+        requests.add(events(refused, item("r", 1), null));
+
+        Map<String, Response> answers;
+        execute("create or replace function test_refuse_timeline() returns trigger language plpgsql as "
+                + "$$ begin raise exception 'timeline refused by the test'; end $$");
+        execute("create trigger test_refuse_timeline before insert on job_event for each row when (new.job_id = '"
+                + refused + "') execute function test_refuse_timeline()");
+        try {
+            answers = inOneGroup(requests);
+        } finally {
+            execute("drop trigger test_refuse_timeline on job_event");
+        }
+
+        for (int w = 0; w < 4; w++) {
+            assertEquals(200, answers.get("ok" + w).statusCode(), answers.get("ok" + w).asString());
+        }
+        assertEquals(500, answers.get("ok4").statusCode(), answers.get("ok4").asString());
+        as(token).get("/api/jobs/{id}", hot).then().body("progress.current", equalTo(4), "version", equalTo(2 + 4));
+        as(token).get("/api/jobs/{id}", refused).then().body("version", equalTo(2));
+        as(token).queryParam("type", "item_complete").get("/api/jobs/{id}/events", hot).then()
+                .body("items.size()", equalTo(4));
+    }
+
     /** Operators see group commit at work: how many groups, how many requests each, how long each took. */
     @Test
     void eachGroupIsCountedWithItsSizeAndItsTime() throws Exception {
@@ -271,6 +309,12 @@ class GroupCommitTest {
 
     private double queueDepth() {
         return registry.get("progresshub.ingest.queue.depth").gauge().value();
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
     }
 
     private int writingTransactions(String hot, List<String> fresh) throws Exception {
