@@ -9,7 +9,7 @@ import dev.progresshub.domain.JobSnapshot;
  * writing instance, and by the cluster listener for changes committed on other instances.
  * {@code snapshot} is null when the job was deleted.
  */
-public record JobChanged(JobKey key, long version, JobSnapshot snapshot, String snapshotJson,
+public record JobChanged(JobKey key, long version, JobSnapshot snapshot, SnapshotJson snapshotJson,
         List<StoredEvent> events) {
 
     public boolean deleted() {

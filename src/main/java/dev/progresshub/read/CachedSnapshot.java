@@ -2,16 +2,22 @@ package dev.progresshub.read;
 
 import dev.progresshub.domain.JobSnapshot;
 import dev.progresshub.jobs.JobChanged;
+import dev.progresshub.jobs.SnapshotJson;
 
 /**
  * A job's snapshot ready to serve: its JSON and its ETag, derived from the version (and the creation
  * time, so a deleted and re-created job never matches an old tag).
  */
-public record CachedSnapshot(long version, JobSnapshot snapshot, String json, String etag) {
+public record CachedSnapshot(long version, JobSnapshot snapshot, SnapshotJson snapshotJson, String etag) {
 
     static CachedSnapshot of(JobChanged change) {
         return new CachedSnapshot(change.version(), change.snapshot(), change.snapshotJson(),
                 "\"" + change.snapshot().createdAt().toEpochMilli() + "-" + change.version() + "\"");
+    }
+
+    /** The snapshot's JSON, rendered by the first reader that needs it. */
+    public String json() {
+        return snapshotJson.text();
     }
 
     /**

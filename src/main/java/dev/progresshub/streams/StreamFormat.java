@@ -14,7 +14,7 @@ public interface StreamFormat {
     StreamFormat STANDARD = message -> {
         String event = message.event() != null ? message.event().json()
                 : "{\"type\":\"" + message.marker() + "\",\"id\":" + message.id() + "}";
-        String job = message.job() != null ? message.job().snapshotJson() : "null";
+        String job = message.job() != null ? message.job().snapshotJson().text() : "null";
         return "{\"event\":" + event + ",\"job\":" + job + "}";
     };
 }

@@ -101,8 +101,11 @@ public class StreamHub {
             JobChanged change) {
         fanOut.execute(() -> {
             Delivery delivery = new Delivery(change, messagesOf(change));
-            // rendered here once, not on each loop
-            delivery.messages().forEach(m -> m.frame(StreamFormat.STANDARD));
+            if (open.get() > 0) {
+                // rendered here once, not on each loop; with no stream open, not at all (a stream that opens
+                // meanwhile renders it on its loop)
+                delivery.messages().forEach(m -> m.frame(StreamFormat.STANDARD));
+            }
             shards.values().forEach(shard -> shard.run(s -> s.deliver(delivery)));
         });
     }

@@ -1,0 +1,37 @@
+package dev.progresshub.jobs;
+
+import dev.progresshub.config.JsonText;
+import dev.progresshub.domain.JobSnapshot;
+
+/**
+ * A snapshot's JSON, rendered on its first use and then kept. A commit hands it to the cache and the streams
+ * unrendered, so the group committer, which every ingest request waits on, does not render it, and a job that
+ * nobody reads before its next change is never rendered. Two first uses at once may both render it: they get
+ * the same text.
+ */
+public final class SnapshotJson {
+
+    private final JobSnapshot snapshot;
+    private final JsonText json;
+    private volatile String text;
+
+    private SnapshotJson(JobSnapshot snapshot, JsonText json, String text) {
+        this.snapshot = snapshot;
+        this.json = json;
+        this.text = text;
+    }
+
+    /** To be rendered with {@code json} when first used. */
+    public static SnapshotJson of(JobSnapshot snapshot, JsonText json) {
+        return new SnapshotJson(snapshot, json, null);
+    }
+
+    public String text() {
+        String rendered = text;
+        if (rendered == null) {
+            rendered = json.of(snapshot);
+            text = rendered;
+        }
+        return rendered;
+    }
+}
