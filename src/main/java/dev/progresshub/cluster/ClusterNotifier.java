@@ -97,7 +97,7 @@ public class ClusterNotifier implements StateWriteCompanion {
     private static Alongside notifying(List<String> messages) {
         return Alongside.of(NOTIFY, (connection, notify, first) -> {
             notify.setString(first, CHANNEL);
-            notify.setArray(first + 1, connection.createArrayOf("text", messages.toArray()));
+            notify.setObject(first + 1, messages.toArray(String[]::new));
             return first + 2;
         });
     }

@@ -1,6 +1,5 @@
 package dev.progresshub.ingest;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -122,7 +121,7 @@ public class IdempotencyStore {
 
         @Override
         public int bind(Connection connection, PreparedStatement insert, int first) throws SQLException {
-            return bindRecords(connection, insert, first, now, sorted, hashes::get);
+            return bindRecords(insert, first, now, sorted, hashes::get);
         }
 
         @Override
@@ -145,11 +144,10 @@ public class IdempotencyStore {
         }
         List<KeyId> sorted = answers.keySet().stream().sorted(KeyId.ORDER).toList();
         return Alongside.of(REMEMBER, (connection, upsert, first) -> {
-            int at = bindRecords(connection, upsert, first, now, sorted, id -> answers.get(id).requestHash());
-            upsert.setArray(at, connection.createArrayOf("integer",
-                    sorted.stream().map(id -> answers.get(id).answer().status()).toArray()));
-            upsert.setArray(at + 1, textArray(connection, sorted, id -> answers.get(id).answer().body()));
-            upsert.setArray(at + 2, textArray(connection, sorted, id -> answers.get(id).answer().location()));
+            int at = bindRecords(upsert, first, now, sorted, id -> answers.get(id).requestHash());
+            upsert.setObject(at, sorted.stream().map(id -> answers.get(id).answer().status()).toArray(Integer[]::new));
+            upsert.setObject(at + 1, texts(sorted, id -> answers.get(id).answer().body()));
+            upsert.setObject(at + 2, texts(sorted, id -> answers.get(id).answer().location()));
             return at + 3;
         });
     }
@@ -189,18 +187,18 @@ public class IdempotencyStore {
     }
 
     /** Binds what every record starts with: its time, then the keys and their requests' hashes, as arrays. */
-    private static int bindRecords(Connection connection, PreparedStatement statement, int first, Instant now,
+    private static int bindRecords(PreparedStatement statement, int first, Instant now,
             List<KeyId> sorted, Function<KeyId, String> requestHash) throws SQLException {
         statement.setObject(first, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-        statement.setArray(first + 1, textArray(connection, sorted, KeyId::tokenId));
-        statement.setArray(first + 2, textArray(connection, sorted, KeyId::key));
-        statement.setArray(first + 3, textArray(connection, sorted, requestHash));
+        statement.setObject(first + 1, texts(sorted, KeyId::tokenId));
+        statement.setObject(first + 2, texts(sorted, KeyId::key));
+        statement.setObject(first + 3, texts(sorted, requestHash));
         return first + 4;
     }
 
-    private static Array textArray(Connection connection, List<KeyId> ids, Function<KeyId, String> field)
-            throws SQLException {
-        return connection.createArrayOf("text", ids.stream().map(field).toArray());
+    /** A text array the driver sends in binary: the answers' JSON goes as it is, not escaped into a literal. */
+    private static String[] texts(List<KeyId> ids, Function<KeyId, String> field) {
+        return ids.stream().map(field).toArray(String[]::new);
     }
 
     private interface Binder {

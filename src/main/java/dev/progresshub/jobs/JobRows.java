@@ -1,6 +1,5 @@
 package dev.progresshub.jobs;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,9 +117,9 @@ public class JobRows {
         run(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
                 int at = ahead == null ? 1 : ahead.bind(connection, select, 1);
-                select.setArray(at, columnArray(connection, "text", sortedKeys, JobKey::project));
-                select.setArray(at + 1, columnArray(connection, "text", sortedKeys, JobKey::id));
-                select.setArray(at + 2, columnArray(connection, "bigint", sortedKeys,
+                select.setObject(at, texts(sortedKeys, JobKey::project));
+                select.setObject(at + 1, texts(sortedKeys, JobKey::id));
+                select.setObject(at + 2, longs(sortedKeys,
                         key -> knownVersions.getOrDefault(key, -1L)));
                 if (takeIds) {
                     select.setInt(at + 3, ids.wanted());
@@ -227,7 +225,7 @@ public class JobRows {
                                as e(project, job_id, type, stage, at, fields)) numbered
                     returning id""")) {
                 insert.setString(1, EventJson.ID_PREFIX);
-                bindEvents(connection, insert, 2, events);
+                bindEvents(insert, 2, events);
                 try (ResultSet inserted = insert.executeQuery()) {
                     for (int i = 0; inserted.next(); i++) {
                         ids[i] = inserted.getLong(1);
@@ -242,28 +240,34 @@ public class JobRows {
     Alongside insertingEvents(List<NewEvent> events, long[] ids) {
         return Alongside.of(INSERT_EVENTS_WITH_IDS, (connection, insert, first) -> {
             insert.setString(first, EventJson.ID_PREFIX);
-            insert.setArray(first + 1, connection.createArrayOf("bigint", Arrays.stream(ids).boxed().toArray()));
-            return bindEvents(connection, insert, first + 2, events);
+            insert.setObject(first + 1, ids);
+            return bindEvents(insert, first + 2, events);
         });
     }
 
     /** Binds the timeline rows' columns from index {@code first}; returns the next free index. */
-    private static int bindEvents(Connection connection, PreparedStatement insert, int first, List<NewEvent> events)
-            throws SQLException {
-        insert.setArray(first, columnArray(connection, "text", events, event -> event.key().project()));
-        insert.setArray(first + 1, columnArray(connection, "text", events, event -> event.key().id()));
-        insert.setArray(first + 2, columnArray(connection, "text", events, NewEvent::type));
-        insert.setArray(first + 3, columnArray(connection, "text", events, NewEvent::stage));
-        insert.setArray(first + 4, columnArray(connection, "text", events, NewEvent::at));
-        insert.setArray(first + 5, columnArray(connection, "text", events, NewEvent::fieldsAfterId));
+    private static int bindEvents(PreparedStatement insert, int first, List<NewEvent> events) throws SQLException {
+        insert.setObject(first, texts(events, event -> event.key().project()));
+        insert.setObject(first + 1, texts(events, event -> event.key().id()));
+        insert.setObject(first + 2, texts(events, NewEvent::type));
+        insert.setObject(first + 3, texts(events, NewEvent::stage));
+        insert.setObject(first + 4, texts(events, NewEvent::at));
+        insert.setObject(first + 5, texts(events, NewEvent::fieldsAfterId));
         return first + 6;
     }
 
-    /** One column of many rows as an array; instants go as ISO-8601 text, cast to timestamptz in the SQL. */
-    private static <T> Array columnArray(Connection connection, String type, List<T> rows, Function<T, ?> column)
-            throws SQLException {
-        return connection.createArrayOf(type, rows.stream().map(column)
-                .map(value -> value instanceof Instant instant ? instant.toString() : value).toArray());
+    /**
+     * One text column of many rows, an array the driver sends in PostgreSQL's binary format: each text (a JSON
+     * state among them) goes as it is, not quoted and escaped into an array literal for the database to parse
+     * again. Instants go as ISO-8601 text, cast to timestamptz in the SQL.
+     */
+    private static <T> String[] texts(List<T> rows, Function<T, ?> column) {
+        return rows.stream().map(column).map(value -> value == null ? null : value.toString()).toArray(String[]::new);
+    }
+
+    /** One bigint column of many rows, sent as {@link #texts} are. */
+    private static <T> Long[] longs(List<T> rows, Function<T, Long> column) {
+        return rows.stream().map(column).toArray(Long[]::new);
     }
 
     /** Writes the jobs' new states in one statement over arrays; {@code along} goes in the same round trip. */
@@ -278,7 +282,7 @@ public class JobRows {
         along.forEach(statement -> sql.add(statement.sql()));
         run(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                int next = jobs.isEmpty() ? 1 : bindStates(connection, statement, jobs);
+                int next = jobs.isEmpty() ? 1 : bindStates(statement, jobs);
                 for (Alongside other : along) {
                     next = other.bind(connection, statement, next);
                 }
@@ -288,20 +292,19 @@ public class JobRows {
     }
 
     /** Binds the columns of {@link #UPSERT_STATES}; returns the next parameter index. */
-    private static int bindStates(Connection connection, PreparedStatement upsert, List<Columns> jobs)
-            throws SQLException {
-        upsert.setArray(1, columnArray(connection, "text", jobs, job -> job.key().project()));
-        upsert.setArray(2, columnArray(connection, "text", jobs, job -> job.key().id()));
-        upsert.setArray(3, columnArray(connection, "text", jobs, Columns::status));
-        upsert.setArray(4, columnArray(connection, "text", jobs, Columns::operation));
-        upsert.setArray(5, columnArray(connection, "text", jobs, Columns::labelsJson));
-        upsert.setArray(6, columnArray(connection, "text", jobs, Columns::stateJson));
-        upsert.setArray(7, columnArray(connection, "bigint", jobs, Columns::version));
-        upsert.setArray(8, columnArray(connection, "bigint", jobs, Columns::lastEventId));
-        upsert.setArray(9, columnArray(connection, "text", jobs, Columns::createdAt));
-        upsert.setArray(10, columnArray(connection, "text", jobs, Columns::updatedAt));
-        upsert.setArray(11, columnArray(connection, "text", jobs, Columns::finishedAt));
-        upsert.setArray(12, columnArray(connection, "text", jobs, Columns::stallAt));
+    private static int bindStates(PreparedStatement upsert, List<Columns> jobs) throws SQLException {
+        upsert.setObject(1, texts(jobs, job -> job.key().project()));
+        upsert.setObject(2, texts(jobs, job -> job.key().id()));
+        upsert.setObject(3, texts(jobs, Columns::status));
+        upsert.setObject(4, texts(jobs, Columns::operation));
+        upsert.setObject(5, texts(jobs, Columns::labelsJson));
+        upsert.setObject(6, texts(jobs, Columns::stateJson));
+        upsert.setObject(7, longs(jobs, Columns::version));
+        upsert.setObject(8, longs(jobs, Columns::lastEventId));
+        upsert.setObject(9, texts(jobs, Columns::createdAt));
+        upsert.setObject(10, texts(jobs, Columns::updatedAt));
+        upsert.setObject(11, texts(jobs, Columns::finishedAt));
+        upsert.setObject(12, texts(jobs, Columns::stallAt));
         return 13;
     }
 
