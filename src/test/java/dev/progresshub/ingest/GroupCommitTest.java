@@ -75,9 +75,8 @@ class GroupCommitTest {
 
     @Test
     void oneGroupAnswersEachRequestOnItsOwnAndARefusalFailsNoOther() throws Exception {
-        String hot = Api.uniqueJob();
+        String hot = startedJob();
         String finished = Api.uniqueJob();
-        send(token, hot, "{\"type\":\"job_start\"}");
         send(token, finished, "[{\"type\":\"job_start\"},{\"type\":\"job_complete\"}]");
         List<String> fresh = List.of(Api.uniqueJob(), Api.uniqueJob(), Api.uniqueJob());
 
@@ -161,10 +160,8 @@ class GroupCommitTest {
      */
     @Test
     void aGroupTheDatabaseRefusesLeavesNothingAndIsRetriedRequestByRequest() throws Exception {
-        String hot = Api.uniqueJob();
-        String refused = Api.uniqueJob();
-        send(token, hot, "{\"type\":\"job_start\"}");
-        send(token, refused, "{\"type\":\"job_start\"}");
+        String hot = startedJob();
+        String refused = startedJob();
         List<Supplier<Response>> requests = new ArrayList<>();
         for (int w = 0; w < 4; w++) {
             requests.add(events(hot, item("w" + w, 1), null));
@@ -214,8 +211,7 @@ class GroupCommitTest {
 
     @Test
     void oneIdempotencyKeyTwiceInAGroupAppliesOnceAndReplaysTheFirstAnswer() throws Exception {
-        String job = Api.uniqueJob();
-        send(token, job, "{\"type\":\"job_start\"}");
+        String job = startedJob();
         List<Supplier<Response>> requests = new ArrayList<>();
         requests.add(events(job, item("a", 1), "same-key"));
         requests.add(events(job, item("a", 1), "same-key"));
@@ -264,8 +260,7 @@ class GroupCommitTest {
     @SafeVarargs
     private Map<String, Response> inOneGroup(List<Supplier<Response>> requests, Supplier<Response>... named)
             throws Exception {
-        String blocker = Api.uniqueJob();
-        send(token, blocker, "{\"type\":\"job_start\"}");
+        String blocker = startedJob();
         ExecutorService clients = Executors.newFixedThreadPool(requests.size() + named.length + 1);
         try (HeldCommitter lock = HeldCommitter.onJob(dataSource, project, blocker)) {
             Future<Response> held = clients.submit(() -> events(blocker, item("held", 1), null).get());
@@ -300,6 +295,12 @@ class GroupCommitTest {
             }
             return request.post("/api/jobs/{id}/events", job);
         };
+    }
+
+    private String startedJob() {
+        String job = Api.uniqueJob();
+        send(token, job, "{\"type\":\"job_start\"}");
+        return job;
     }
 
     private static String item(String worker, int seq) {
