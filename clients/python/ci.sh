@@ -15,6 +15,8 @@ echo "== Python client: fresh virtual environment ($("$PYTHON" --version))"
 rm -rf "$VENV" "$DIST"
 "$PYTHON" -m venv --system-site-packages "$VENV"   # system site packages: pytest comes from the machine
 PY="$VENV/bin/python"
+# a Python without pytest (e.g. the distribution's own, earlier on the PATH) gets it from the package index
+"$PY" -c 'import pytest' 2>/dev/null || "$PY" -m pip install -q --retries 0 pytest
 # --no-build-isolation builds with the environment's setuptools (nothing to download); a setuptools older
 # than 70.1 needs the wheel package for that
 "$PY" -c 'import wheel' 2>/dev/null || "$PY" -m pip install -q --retries 0 wheel
