@@ -15,15 +15,14 @@ public final class SnapshotJson {
     private final JsonText json;
     private volatile String text;
 
-    private SnapshotJson(JobSnapshot snapshot, JsonText json, String text) {
+    private SnapshotJson(JobSnapshot snapshot, JsonText json) {
         this.snapshot = snapshot;
         this.json = json;
-        this.text = text;
     }
 
-    /** To be rendered with {@code json} when first used. */
+    /** To be rendered with {@code json} when first used; the snapshot is immutable, so it may be rendered late. */
     public static SnapshotJson of(JobSnapshot snapshot, JsonText json) {
-        return new SnapshotJson(snapshot, json, null);
+        return new SnapshotJson(snapshot, json);
     }
 
     public String text() {
