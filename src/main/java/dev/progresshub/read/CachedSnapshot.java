@@ -5,8 +5,8 @@ import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.SnapshotJson;
 
 /**
- * A job's snapshot ready to serve: its JSON and its ETag, derived from the version (and the creation
- * time, so a deleted and re-created job never matches an old tag).
+ * A job's snapshot ready to serve: its JSON (rendered by its first reader) and its ETag, derived from the
+ * version (and the creation time, so a deleted and re-created job never matches an old tag).
  */
 public record CachedSnapshot(long version, JobSnapshot snapshot, SnapshotJson snapshotJson, String etag) {
 
