@@ -45,8 +45,11 @@ public final class ServiceProcess implements AutoCloseable {
         return service;
     }
 
-    /** Starts an instance with the given bootstrap admin token, without waiting for it (it may refuse to start). */
-    public static ServiceProcess spawn(String name, String jdbcUrl, String adminToken) {
+    /**
+     * Starts an instance with the given bootstrap admin token and {@code -D} settings, without waiting for it
+     * (it may refuse to start).
+     */
+    public static ServiceProcess spawn(String name, String jdbcUrl, String adminToken, String... settings) {
         int port = EmbeddedDatabase.freePort();
         List<String> command = new ArrayList<>(launcher());
         command.addAll(List.of(
@@ -57,6 +60,7 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Dprogress-hub.limits.requests-per-second=100000",
                 "-Dprogress-hub.limits.burst=100000",
                 "-Dprogress-hub.streams.heartbeat-interval=1s"));
+        command.addAll(List.of(settings));
         if (isJar(command)) {
             command.add("-jar");
             command.add(artifact().toString());
