@@ -20,9 +20,9 @@ import dev.progresshub.testsupport.EmbeddedDatabase;
 import dev.progresshub.testsupport.ServiceProcess;
 
 /**
- * A release as deploy/ runs it: the service does not migrate at start (nor builds Flyway, and Hibernate starts
- * without asking the database anything), so on a database the migration job has not reached yet it stays out of
- * the load balancer; once the job migrated and exited, the same instance becomes ready and serves.
+ * A release as deploy/ runs it: the service does not migrate at start (and Hibernate starts without asking the
+ * database anything), so on a database the migration job has not reached yet it stays out of the load balancer;
+ * once the job migrated and exited, the same instance becomes ready and serves.
  */
 class MigrationJobIT {
 
