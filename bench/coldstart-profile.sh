@@ -11,17 +11,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 RUNS=${PROFILE_RUNS:-3}
-postgres_pid=""
-trap '[[ -n "$postgres_pid" ]] && kill -TERM "$postgres_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
 command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 1; }
 runner=$(ls target/*-runner)
 
 source bench/postgres.sh
-start_bench_postgres target/coldstart-postgres target/coldstart-postgres.log
-props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
-    -Dquarkus.datasource.password=postgres -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
-"$runner" "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true \
-    >target/coldstart-migrate.log 2>&1
+start_migrated_postgres target/coldstart-postgres target/coldstart-postgres.log "$runner"
 
 : >target/coldstart-profile.txt
 for run in $(seq 1 "$RUNS"); do

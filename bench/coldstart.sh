@@ -9,11 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 RUNS=${COLDSTART_RUNS:-10}
-postgres_pid=""
-trap '[[ -n "$postgres_pid" ]] && kill -TERM "$postgres_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
-
-source bench/postgres.sh
-start_bench_postgres target/coldstart-postgres target/coldstart-postgres.log
 
 # Options go before -jar for the JVM (system properties), after the binary for native (same effect).
 server() {
@@ -23,11 +18,9 @@ server() {
         exec "$JAVA" "$@" -jar target/quarkus-app/quarkus-run.jar
     fi
 }
-props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
-    -Dquarkus.datasource.password=postgres -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
 
-(server "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true) \
-    >target/coldstart-migrate.log 2>&1
+source bench/postgres.sh
+start_migrated_postgres target/coldstart-postgres target/coldstart-postgres.log server
 
 times=()
 for run in $(seq 1 "$RUNS"); do

@@ -1,5 +1,5 @@
-# Sourced by bench/streams.sh and bench/coldstart.sh: starts a fresh PostgreSQL under $1 with
-# bench/EmbeddedPostgres.java (log in $2), sets postgres_pid and JDBC_URL.
+# Sourced by bench/streams.sh, bench/coldstart.sh and bench/coldstart-profile.sh: starts a fresh PostgreSQL under
+# $1 with bench/EmbeddedPostgres.java (log in $2), sets postgres_pid and JDBC_URL.
 start_bench_postgres() {
     local home=$1 log=$2
     if [[ ! -f target/bench-classpath.txt ]]; then
@@ -12,4 +12,17 @@ start_bench_postgres() {
     postgres_pid=$!
     for _ in $(seq 1 720); do grep -q '^jdbc-url=' "$log" && break; sleep 0.25; done
     JDBC_URL=$(grep -m1 '^jdbc-url=' "$log" | cut -d= -f2-)
+}
+
+# The cold-start scripts' database: a fresh PostgreSQL as above, migrated once by the service command given after
+# $1 and $2, as the deploy/ migration job does (log in target/coldstart-migrate.log), and stopped when the script
+# exits. Sets props: the settings every start of the service then takes.
+start_migrated_postgres() {
+    start_bench_postgres "$1" "$2"
+    trap 'kill -TERM "$postgres_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
+    shift 2
+    props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
+        -Dquarkus.datasource.password=postgres -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
+    ("$@" "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true) \
+        >target/coldstart-migrate.log 2>&1
 }
