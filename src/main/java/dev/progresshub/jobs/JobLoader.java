@@ -54,6 +54,6 @@ public class JobLoader {
 
     private JobChanged change(JobEntity entity, List<StoredEvent> stored) {
         JobSnapshot snapshot = codec.read(entity.state).snapshot();
-        return new JobChanged(entity.key(), entity.version, snapshot, SnapshotJson.of(snapshot, json), stored);
+        return new JobChanged(entity.key(), entity.version, SnapshotJson.of(snapshot, json), stored);
     }
 }

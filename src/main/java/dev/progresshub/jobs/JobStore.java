@@ -181,8 +181,8 @@ public class JobStore {
         for (int i = 0; i < jobChanges.size(); i++) {
             LockedJob job = jobChanges.get(i).job();
             JobSnapshot snapshot = job.state().snapshot();
-            JobChanged change = new JobChanged(job.key(), job.state().version(), snapshot,
-                    SnapshotJson.of(snapshot, json), storedByJob.get(i));
+            JobChanged change = new JobChanged(job.key(), job.state().version(), SnapshotJson.of(snapshot, json),
+                    storedByJob.get(i));
             changes.fire(change);
             published.add(change);
         }

@@ -8,11 +8,15 @@ import dev.progresshub.jobs.SnapshotJson;
  * A job's snapshot ready to serve: its JSON (rendered by its first reader) and its ETag, derived from the
  * version (and the creation time, so a deleted and re-created job never matches an old tag).
  */
-public record CachedSnapshot(long version, JobSnapshot snapshot, SnapshotJson snapshotJson, String etag) {
+public record CachedSnapshot(long version, SnapshotJson snapshotJson, String etag) {
 
     static CachedSnapshot of(JobChanged change) {
-        return new CachedSnapshot(change.version(), change.snapshot(), change.snapshotJson(),
+        return new CachedSnapshot(change.version(), change.snapshotJson(),
                 "\"" + change.snapshot().createdAt().toEpochMilli() + "-" + change.version() + "\"");
+    }
+
+    public JobSnapshot snapshot() {
+        return snapshotJson.snapshot();
     }
 
     /** The snapshot's JSON, rendered by the first reader that needs it. */

@@ -52,8 +52,7 @@ public class StreamStarts {
     /** A new stream (no replay asked) of a job whose snapshot is in memory starts with no database work. */
     public Optional<StreamStart> fromMemory(JobKey key) {
         return cache.get(key).map(cached -> {
-            JobChanged current = new JobChanged(key, cached.version(), cached.snapshot(), cached.snapshotJson(),
-                    List.of());
+            JobChanged current = new JobChanged(key, cached.version(), cached.snapshotJson(), List.of());
             return StreamStart.of(List.of(SseMessage.marker("snapshot", cached.snapshot().lastEventId(), current)),
                     JobStatus.fromWire(cached.snapshot().status()).isTerminal());
         });
@@ -115,9 +114,8 @@ public class StreamStarts {
     private List<SseMessage> snapshots(JobFilter filter, long newest) {
         return queries.list(filter, config.globalSnapshotLimit(), null).items().stream()
                 .map(snapshot -> SseMessage.marker("snapshot", newest, new JobChanged(
-                        new JobKey(snapshot.project(), snapshot.id()), snapshot.version(), snapshot,
-                        SnapshotJson.of(snapshot, json),
-                        List.of())))
+                        new JobKey(snapshot.project(), snapshot.id()), snapshot.version(),
+                        SnapshotJson.of(snapshot, json), List.of())))
                 .toList();
     }
 }
