@@ -3,9 +3,11 @@ package dev.progresshub.errors;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** RFC 9457 problem details: the body of every error answer. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection(targets = { Problem.class, Problem.FieldProblem.class })
 public record Problem(String type, String title, int status, String detail, List<FieldProblem> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";

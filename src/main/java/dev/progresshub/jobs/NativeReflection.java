@@ -3,10 +3,11 @@ package dev.progresshub.jobs;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * Types Jackson reads or writes by reflection that Quarkus cannot discover in a native image: REST method
- * signatures are registered automatically, but not what goes through an ObjectMapper by hand (the stored
- * job state, snapshots, cluster messages, ingest bodies and answers, problem bodies). The domain stays free
- * of framework annotations, so its package-private state classes are named here.
+ * The domain's types Jackson reads or writes by reflection, which Quarkus cannot discover in a native image:
+ * the stored job state and the snapshots go through an ObjectMapper by hand. The domain stays free of
+ * framework annotations, so its types (package-private state classes too) are named here, by the package
+ * that stores them. Other packages' wire records (ingest bodies and answers, cluster messages, problem
+ * bodies) carry {@code @RegisterForReflection} themselves, so no package names another's types.
  */
 @RegisterForReflection(
         targets = {
@@ -20,19 +21,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 dev.progresshub.domain.StageStatus.class,
                 dev.progresshub.domain.RequestedState.class,
                 dev.progresshub.domain.Warning.class,
-                dev.progresshub.cluster.ClusterMessage.class,
-                dev.progresshub.cluster.ClusterMessage.Kind.class,
-                dev.progresshub.ingest.CreateJobRequest.class,
-                dev.progresshub.ingest.CreateJobRequest.StageRequest.class,
-                dev.progresshub.ingest.EventInput.class,
-                dev.progresshub.ingest.IngestReceipt.class,
-                dev.progresshub.ingest.IngestReceipt.JobBrief.class,
-                dev.progresshub.errors.Problem.class,
-                dev.progresshub.errors.Problem.FieldProblem.class,
-                dev.progresshub.ingest.crawler.CrawlerProgress.class,
-                dev.progresshub.ingest.crawler.CrawlerProgress.TimelineEntry.class,
-                dev.progresshub.ingest.session.SessionView.class,
-                dev.progresshub.ingest.log.LogTally.class,
         },
         classNames = {
                 "dev.progresshub.domain.ProgressState",
@@ -44,9 +32,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
                 "dev.progresshub.domain.WorkerSequences",
                 "dev.progresshub.domain.SeqLedger",
                 "dev.progresshub.domain.SeqLedger$Range",
-                "dev.progresshub.ingest.session.SessionRequests$Create",
-                "dev.progresshub.ingest.session.SessionRequests$Update",
-                "dev.progresshub.ingest.session.SessionRequests$End",
         })
 final class NativeReflection {
 

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** The seed-003 crawler payload of {@code POST /api/internal/jobs/progress} (CONTRACT section 4). */
+@RegisterForReflection(targets = { CrawlerProgress.class, CrawlerProgress.TimelineEntry.class })
 public record CrawlerProgress(String taskId, String status, Long processedItems, Long totalItems,
         String currentDataType, Map<String, Long> itemsByType, String lastProcessedId,
         Map<String, Object> resumeState, String stage, String operationType, String message, String error,

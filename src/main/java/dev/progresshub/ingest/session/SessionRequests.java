@@ -1,8 +1,10 @@
 package dev.progresshub.ingest.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Bodies of the seed-001 session endpoints (CONTRACT section 6). */
+@RegisterForReflection(targets = { SessionRequests.Create.class, SessionRequests.Update.class, SessionRequests.End.class })
 final class SessionRequests {
 
     private SessionRequests() {

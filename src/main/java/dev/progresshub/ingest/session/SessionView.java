@@ -1,5 +1,7 @@
 package dev.progresshub.ingest.session;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.progresshub.domain.JobSnapshot;
 
 /**
@@ -7,6 +9,7 @@ import dev.progresshub.domain.JobSnapshot;
  * {@code type} progress|complete|error, {@code step} of {@code totalSteps}, {@code percentage},
  * {@code message}, {@code details}, {@code status}; plus the job's {@code requestedState}.
  */
+@RegisterForReflection
 public record SessionView(String sessionId, String operation, String type, long step, Long totalSteps,
         double percentage, String message, String details, String status, String requestedState) {
 
