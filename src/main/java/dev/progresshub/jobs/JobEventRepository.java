@@ -49,6 +49,18 @@ public class JobEventRepository implements PanacheRepositoryBase<JobEventEntity,
         return find(query + " order by id", params).page(0, limit).list();
     }
 
+    /** Deletes a job's events of these types up to an id; the number deleted. */
+    public int deleteOfTypes(JobKey key, List<String> types, long throughId) {
+        return getEntityManager().createNativeQuery("""
+                delete from job_event
+                where project = ?1 and job_id = ?2 and type in (?3) and id <= ?4""")
+                .setParameter(1, key.project())
+                .setParameter(2, key.id())
+                .setParameter(3, types)
+                .setParameter(4, throughId)
+                .executeUpdate();
+    }
+
     public long newestId() {
         Long newest = getEntityManager().createQuery("select max(e.id) from JobEventEntity e", Long.class)
                 .getSingleResult();

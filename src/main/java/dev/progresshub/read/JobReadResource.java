@@ -26,6 +26,7 @@ import dev.progresshub.auth.Scope;
 import dev.progresshub.domain.JobStatus;
 import dev.progresshub.errors.ProblemException;
 import dev.progresshub.ingest.IngestService;
+import dev.progresshub.jobs.JobFilter;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.StoredEvent;
 

@@ -5,13 +5,13 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import org.jboss.logging.Logger;
 
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.ingest.IdempotencyStore;
 import dev.progresshub.jobs.JobEntity;
+import dev.progresshub.jobs.JobEventRepository;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobRepository;
 import dev.progresshub.jobs.JobStore;
@@ -41,18 +41,18 @@ public class RetentionSweeper {
         static final Plan NOTHING = new Plan(0, List.of(), List.of());
     }
 
-    private final EntityManager entityManager;
     private final JobRepository jobs;
+    private final JobEventRepository events;
     private final JobStore store;
     private final IdempotencyStore idempotency;
     private final SweepLock lock;
     private final ProgressHubConfig config;
     private final Clock clock;
 
-    RetentionSweeper(EntityManager entityManager, JobRepository jobs, JobStore store, IdempotencyStore idempotency,
+    RetentionSweeper(JobRepository jobs, JobEventRepository events, JobStore store, IdempotencyStore idempotency,
             SweepLock lock, ProgressHubConfig config, Clock clock) {
-        this.entityManager = entityManager;
         this.jobs = jobs;
+        this.events = events;
         this.store = store;
         this.idempotency = idempotency;
         this.lock = lock;
@@ -98,26 +98,9 @@ public class RetentionSweeper {
             return Plan.NOTHING;
         }
         int keys = idempotency.forgetBefore(now.minus(config.ingest().idempotencyTtl()));
-        // pruned_through < last_event_id: not yet pruned since its last event, so each job is pruned once
-        List<JobKey> toPrune = keys("""
-                select project, id from job
-                where finished_at < ?1 and pruned_through < last_event_id
-                order by finished_at limit ?2""", itemCutoff, null);
-        List<JobKey> sessions = keys("""
-                select project, id from job
-                where finished_at < ?1 and labels @> cast(?3 as jsonb)
-                order by finished_at limit ?2""", sessionCutoff, SESSION_LABEL);
+        List<JobKey> toPrune = jobs.finishedUnprunedBefore(itemCutoff, BATCH);
+        List<JobKey> sessions = jobs.finishedBeforeLabelled(sessionCutoff, SESSION_LABEL, BATCH);
         return new Plan(keys, toPrune, sessions);
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<JobKey> keys(String sql, Instant cutoff, String label) {
-        var query = entityManager.createNativeQuery(sql).setParameter(1, cutoff).setParameter(2, BATCH);
-        if (label != null) {
-            query.setParameter(3, label);
-        }
-        List<Object[]> rows = query.getResultList();
-        return rows.stream().map(row -> new JobKey((String) row[0], (String) row[1])).toList();
     }
 
     /**
@@ -130,14 +113,7 @@ public class RetentionSweeper {
         if (job == null || job.finishedAt == null || !job.finishedAt.isBefore(cutoff)) {
             return -1;
         }
-        int deleted = entityManager.createNativeQuery("""
-                delete from job_event
-                where project = ?1 and job_id = ?2 and type in (?3) and id <= ?4""")
-                .setParameter(1, key.project())
-                .setParameter(2, key.id())
-                .setParameter(3, ITEM_EVENT_TYPES)
-                .setParameter(4, job.lastEventId)
-                .executeUpdate();
+        int deleted = events.deleteOfTypes(key, ITEM_EVENT_TYPES, job.lastEventId);
         job.prunedThrough = Math.max(job.prunedThrough, job.lastEventId);
         return deleted;
     }

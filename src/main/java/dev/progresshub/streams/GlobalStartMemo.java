@@ -15,7 +15,7 @@ import jakarta.interceptor.Interceptor;
 
 import dev.progresshub.cluster.ClusterResync;
 import dev.progresshub.jobs.JobChanged;
-import dev.progresshub.read.JobFilter;
+import dev.progresshub.jobs.JobFilter;
 
 /**
  * The first messages of a new global stream (no replay asked), kept per filter until a job of its project

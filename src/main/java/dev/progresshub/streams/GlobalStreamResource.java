@@ -12,7 +12,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import dev.progresshub.auth.CurrentCaller;
 import dev.progresshub.auth.RequiresScope;
 import dev.progresshub.auth.Scope;
-import dev.progresshub.read.JobFilter;
+import dev.progresshub.jobs.JobFilter;
 import dev.progresshub.read.JobReadResource;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;

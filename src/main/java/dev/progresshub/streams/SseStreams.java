@@ -9,8 +9,8 @@ import jakarta.ws.rs.sse.SseEventSink;
 import dev.progresshub.auth.Caller;
 import dev.progresshub.config.ProgressHubConfig;
 import dev.progresshub.jobs.JobChanged;
+import dev.progresshub.jobs.JobFilter;
 import dev.progresshub.jobs.JobKey;
-import dev.progresshub.read.JobFilter;
 import io.vertx.core.http.HttpServerRequest;
 
 /**

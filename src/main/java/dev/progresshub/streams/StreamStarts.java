@@ -18,10 +18,10 @@ import dev.progresshub.errors.ProblemException;
 import dev.progresshub.jobs.JobChanged;
 import dev.progresshub.jobs.JobEventEntity;
 import dev.progresshub.jobs.JobEventRepository;
+import dev.progresshub.jobs.JobFilter;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobLoader;
 import dev.progresshub.jobs.SnapshotJson;
-import dev.progresshub.read.JobFilter;
 import dev.progresshub.read.JobQueryService;
 import dev.progresshub.read.SnapshotCache;
 

@@ -1,9 +1,7 @@
-package dev.progresshub.read;
+package dev.progresshub.jobs;
 
 import java.time.Instant;
 import java.util.Set;
-
-import dev.progresshub.jobs.JobKey;
 
 /**
  * Which jobs a list or a global stream covers. {@code project} null means every project (admin only);
