@@ -30,9 +30,7 @@ public class JobRepository implements PanacheRepositoryBase<JobEntity, JobEntity
         return find("stallAt < ?1", now).page(0, limit).list().stream().map(JobEntity::key).toList();
     }
 
-    /**
-     * Up to {@code limit} jobs the filter covers, newest first, after a position (null: from the newest).
-     */
+    /** Up to {@code limit} jobs the filter covers, newest first, after a position (null: from the newest). */
     @SuppressWarnings("unchecked")
     public List<JobEntity> newestFirst(JobFilter filter, JobPosition after, int limit) {
         StringBuilder sql = new StringBuilder("select * from job where true");

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Bodies of the seed-001 session endpoints (CONTRACT section 6). */
-@RegisterForReflection(targets = { SessionRequests.Create.class, SessionRequests.Update.class, SessionRequests.End.class })
+@RegisterForReflection(targets = { SessionRequests.Create.class, SessionRequests.Update.class,
+        SessionRequests.End.class })
 final class SessionRequests {
 
     private SessionRequests() {
