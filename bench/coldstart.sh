@@ -50,7 +50,7 @@ start_migrated_postgres target/coldstart-postgres target/coldstart-postgres.log 
 settings() {
     case $1 in
         service) echo "${props[@]}" -Dquarkus.flyway.migrate-at-start="${COLDSTART_MIGRATE:-false}" ;;
-        floor-stack) echo "${props[@]:0:3}" ;;
+        floor-stack) echo "${db_props[@]}" ;;
     esac
 }
 

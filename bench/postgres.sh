@@ -16,13 +16,14 @@ start_bench_postgres() {
 
 # The cold-start scripts' database: a fresh PostgreSQL as above, migrated once by the service command given after
 # $1 and $2, as the deploy/ migration job does (log in target/coldstart-migrate.log), and stopped when the script
-# exits. Sets props: the settings every start of the service then takes.
+# exits. Sets db_props, the database's settings, and props: those and the rest every start of the service takes.
 start_migrated_postgres() {
     start_bench_postgres "$1" "$2"
     trap 'kill -TERM "$postgres_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
     shift 2
-    props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
-        -Dquarkus.datasource.password=postgres -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
+    db_props=(-Dquarkus.datasource.jdbc.url="$JDBC_URL" -Dquarkus.datasource.username=postgres
+        -Dquarkus.datasource.password=postgres)
+    props=("${db_props[@]}" -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
     ("$@" "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true) \
         >target/coldstart-migrate.log 2>&1
 }
