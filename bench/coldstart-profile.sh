@@ -25,10 +25,7 @@ for run in $(seq 1 "$RUNS"); do
         -Dquarkus.http.port="$port" -Dquarkus.flyway.migrate-at-start=false ${PROFILE_OPTS:-} \
         >target/coldstart-server.log 2>&1 &
     pid=$!
-    until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
-        kill -0 "$pid" 2>/dev/null || { echo "server exited; see target/coldstart-server.log" >&2; exit 1; }
-        sleep 0.002
-    done
+    wait_until_ready server "$pid" "$port"
     # the profile ends at ready: the service is killed there (no shutdown in the samples); perf then writes
     pkill -KILL -f "^$runner .*-Dquarkus.http.port=$port" || true
     wait "$pid" 2>/dev/null || true

@@ -61,10 +61,7 @@ start_once() {
     (server "$app" ${COLDSTART_OPTS:-} $(settings "$app") -Dquarkus.http.port="$port") \
         >target/coldstart-server.log 2>&1 &
     pid=$!
-    until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
-        kill -0 "$pid" 2>/dev/null || { echo "$app exited; see target/coldstart-server.log" >&2; exit 1; }
-        sleep 0.002
-    done
+    wait_until_ready "$app" "$pid" "$port"
     ready=$(( ($(date +%s%N) - start) / 1000000 ))
     rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
     kill -TERM "$pid"; wait "$pid" 2>/dev/null || true

@@ -1,5 +1,7 @@
-# Sourced by bench/streams.sh, bench/coldstart.sh and bench/coldstart-profile.sh: starts a fresh PostgreSQL under
-# $1 with bench/EmbeddedPostgres.java (log in $2), sets postgres_pid and JDBC_URL.
+# Sourced by bench/streams.sh, bench/coldstart.sh and bench/coldstart-profile.sh: their database, and (the two
+# cold-start scripts) the wait for a started service to be ready.
+#
+# Starts a fresh PostgreSQL under $1 with bench/EmbeddedPostgres.java (log in $2), sets postgres_pid and JDBC_URL.
 start_bench_postgres() {
     local home=$1 log=$2
     if [[ ! -f target/bench-classpath.txt ]]; then
@@ -26,4 +28,14 @@ start_migrated_postgres() {
     props=("${db_props[@]}" -Dprogress-hub.admin-token=coldstart-admin-token-0123456789abcdef)
     ("$@" "${props[@]}" -Dquarkus.flyway.migrate-at-start=true -Dquarkus.init-and-exit=true) \
         >target/coldstart-migrate.log 2>&1
+}
+
+# Waits until the service started as process $2 answers 200 on port $3's /q/health/ready; fails, naming $1 and
+# target/coldstart-server.log, if the process exits first.
+wait_until_ready() {
+    local name=$1 pid=$2 port=$3
+    until curl -fs -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
+        kill -0 "$pid" 2>/dev/null || { echo "$name exited; see target/coldstart-server.log" >&2; exit 1; }
+        sleep 0.002
+    done
 }
