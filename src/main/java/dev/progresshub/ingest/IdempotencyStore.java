@@ -49,6 +49,17 @@ public class IdempotencyStore {
             on conflict (token_id, idem_key) do update
             set status = excluded.status, response = excluded.response, location = excluded.location""";
 
+    /** The answers of keys never seen before, claimed and kept at once; fails the transaction if one was seen. */
+    private static final String KEEP_NEW = """
+            with kept as (
+                insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response, location)
+                select token_id, idem_key, request_hash, ?, status, response, location
+                from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
+                     as a(token_id, idem_key, request_hash, status, response, location)
+                on conflict do nothing
+                returning 1)
+            select progresshub_expect((select count(*) from kept) = ?, 'an Idempotency-Key was used before')""";
+
     private final AgroalDataSource dataSource;
     private final EntityManager entityManager;
 
@@ -143,12 +154,34 @@ public class IdempotencyStore {
             return null;
         }
         List<KeyId> sorted = answers.keySet().stream().sorted(KeyId.ORDER).toList();
-        return Alongside.of(REMEMBER, (connection, upsert, first) -> {
-            int at = bindRecords(upsert, first, now, sorted, id -> answers.get(id).requestHash());
-            upsert.setObject(at, sorted.stream().map(id -> answers.get(id).answer().status()).toArray(Integer[]::new));
-            upsert.setObject(at + 1, texts(sorted, id -> answers.get(id).answer().body()));
-            upsert.setObject(at + 2, texts(sorted, id -> answers.get(id).answer().location()));
-            return at + 3;
+        return Alongside.of(REMEMBER, (connection, upsert, first) -> bindAnswers(upsert, first, now, sorted, answers));
+    }
+
+    /** Binds the records of these answers (time, keys, hashes, status, body, location); returns the next index. */
+    private static int bindAnswers(PreparedStatement statement, int first, Instant now, List<KeyId> sorted,
+            Map<KeyId, Answered> answers) throws SQLException {
+        int at = bindRecords(statement, first, now, sorted, id -> answers.get(id).requestHash());
+        statement.setObject(at, sorted.stream().map(id -> answers.get(id).answer().status()).toArray(Integer[]::new));
+        statement.setObject(at + 1, texts(sorted, id -> answers.get(id).answer().body()));
+        statement.setObject(at + 2, texts(sorted, id -> answers.get(id).answer().location()));
+        return at + 3;
+    }
+
+    /**
+     * The statement that keeps these answers of keys this group did not claim, for a write that assumes none was
+     * used before (null when there is none): it goes ahead of the group's row locks, in key order, as a claim
+     * does, and fails the transaction if a key was used before ({@link dev.progresshub.jobs.JobsChangedMeanwhile}),
+     * so that the group goes again, claiming first.
+     */
+    public Alongside keepingNew(Map<KeyId, Answered> answers, Instant now) {
+        if (answers.isEmpty()) {
+            return null;
+        }
+        List<KeyId> sorted = answers.keySet().stream().sorted(KeyId.ORDER).toList();
+        return Alongside.of(KEEP_NEW, (connection, insert, first) -> {
+            int at = bindAnswers(insert, first, now, sorted, answers);
+            insert.setInt(at, sorted.size());
+            return at + 1;
         });
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,8 +31,11 @@ import dev.progresshub.errors.Problems;
 import dev.progresshub.ingest.IdempotencyStore.KeyId;
 import dev.progresshub.jobs.JobKey;
 import dev.progresshub.jobs.JobStore;
+import dev.progresshub.jobs.JobsChangedMeanwhile;
 import dev.progresshub.jobs.LockedJob;
+import dev.progresshub.jobs.TimelineIdPool;
 import dev.progresshub.jobs.TimelineIds;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +69,8 @@ public class IngestCommitter {
     private final List<Lane> lanes;
     private final DistributionSummary groupSizes;
     private final Timer groupCommits;
+    private final Counter groupsAtOnce;
+    private final Counter groupsChangedMeanwhile;
     private volatile boolean running;
 
     private record Pending(IngestWork work, CompletableFuture<IngestAnswer> answer) {
@@ -83,6 +89,7 @@ public class IngestCommitter {
                 return size() > MAX_REMEMBERED_STATES;
             }
         };
+        final TimelineIdPool ids = new TimelineIdPool();
         Thread thread;
 
         Lane(int capacity) {
@@ -108,6 +115,11 @@ public class IngestCommitter {
         this.groupCommits = Timer.builder("progresshub.ingest.group.commit")
                 .description("A group's time from its first statement to its answers: locks, writes, commit")
                 .register(registry);
+        this.groupsAtOnce = Counter.builder("progresshub.ingest.group.at.once")
+                .description("Groups written in one round trip, on the states their committer held").register(registry);
+        this.groupsChangedMeanwhile = Counter.builder("progresshub.ingest.group.changed.meanwhile")
+                .description("Groups whose one round trip found a job changed by another writer: written again, "
+                        + "locks first").register(registry);
     }
 
     /** Queues the request; the answer completes once the group holding it committed (or refused it). */
@@ -153,6 +165,10 @@ public class IngestCommitter {
                     lane.queue.drainTo(group, MAX_GROUP - 1);
                     groupSizes.record(group.size());
                     groupCommits.record(() -> commit(lane, group));
+                    if (lane.queue.isEmpty()) {
+                        // the ids taken ahead are for a group already waiting only (TimelineIdPool)
+                        lane.ids.drop();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -180,6 +196,13 @@ public class IngestCommitter {
         } catch (RuntimeException e) {
             // the states it holds may have been changed by this group in memory only
             lane.written.clear();
+            lane.ids.drop();
+            if (changedMeanwhile(e)) {
+                // with nothing held, the group goes again locking and reading first
+                groupsChangedMeanwhile.increment();
+                commit(lane, group);
+                return;
+            }
             if (group.size() > 1 && !Problems.causedByLostDatabase(e)) {
                 group.forEach(pending -> commit(lane, List.of(pending)));
                 return;
@@ -214,18 +237,73 @@ public class IngestCommitter {
 
     /**
      * Applies the group inside its transaction, whose last statement is the state write with the COMMIT sent
-     * along; returns the jobs it locked, as they are after it.
+     * along; returns the jobs it touched, as they are after it. When the committer holds the state of every job
+     * the group touches and the group was waiting behind the last one, everything goes in that one statement
+     * ({@link #applyAtOnce}); otherwise the keys are claimed and the jobs locked in a round trip first.
      */
     private Map<JobKey, JobInGroup> apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
         Map<Pending, Pending> followers = new HashMap<>();
         Map<KeyId, Pending> owners = keyOwners(group, results, followers);
-        Map<KeyId, String> hashes = new HashMap<>();
-        owners.forEach((id, owner) -> hashes.put(id, owner.work().request().requestHash()));
         List<Pending> candidates = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
                 .toList();
+        int wanted = candidates.stream().mapToInt(p -> p.work().maxTimelineEvents()).sum();
+        Map<JobKey, JobState> held = heldStates(lane, candidates);
+        TimelineIds reserved = held == null ? null : lane.ids.take(wanted);
+        Map<JobKey, JobInGroup> jobs = reserved != null
+                ? applyAtOnce(lane, candidates, owners, held, reserved, wanted, now, results)
+                : applyLocked(lane, candidates, owners, wanted, now, results);
+        followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
+        return jobs;
+    }
+
+    /** The states the committer holds of every job these requests touch; null when it lacks one. */
+    private static Map<JobKey, JobState> heldStates(Lane lane, List<Pending> candidates) {
+        Map<JobKey, JobState> held = new LinkedHashMap<>();
+        for (Pending pending : candidates) {
+            JobKey key = pending.work().key();
+            JobState state = lane.knownJobs.contains(key) ? lane.written.get(key) : null;
+            if (state == null) {
+                return null;
+            }
+            held.put(key, state);
+        }
+        return held;
+    }
+
+    /**
+     * The group applied to the states held and written in one round trip ({@link JobStore#commitAtOnce}): its
+     * keys kept as new, its jobs locked and checked unchanged, its timeline rows numbered with the ids the group
+     * before took for it, its states, and the COMMIT. A refused request's key was never claimed. If a key was
+     * used before or a job changed meanwhile, the transaction fails and commits nothing ({@link #commit} then
+     * goes again with locks first).
+     */
+    private Map<JobKey, JobInGroup> applyAtOnce(Lane lane, List<Pending> candidates, Map<KeyId, Pending> owners,
+            Map<JobKey, JobState> held, TimelineIds reserved, int wanted, Instant now, Map<Pending, Object> results) {
+        Map<JobKey, JobInGroup> jobs = new LinkedHashMap<>();
+        List<JobStore.LastWritten> touched = new ArrayList<>();
+        held.forEach((key, state) -> {
+            touched.add(new JobStore.LastWritten(key, state.version(), state.createdAt()));
+            jobs.put(key, new JobInGroup(new LockedJob(key, state, false), store::storedState));
+        });
+        applyEach(candidates, jobs, now, results);
+        Map<KeyId, IdempotencyStore.Answered> answers = answered(owners, results, new ArrayList<>());
+        store.commitAtOnce(changes(jobs), touched, now, idempotency.keepingNew(answers, now),
+                List.of(lane.ids.refilling(wanted)), reserved);
+        groupsAtOnce.increment();
+        return jobs;
+    }
+
+    /**
+     * The group applied under its locks: its keys claimed and its jobs locked (and created) in a round trip
+     * first, the rest with the COMMIT in a second.
+     */
+    private Map<JobKey, JobInGroup> applyLocked(Lane lane, List<Pending> candidates, Map<KeyId, Pending> owners,
+            int wanted, Instant now, Map<Pending, Object> results) {
+        lane.ids.drop();
+        Map<KeyId, String> hashes = new HashMap<>();
+        owners.forEach((id, owner) -> hashes.put(id, owner.work().request().requestHash()));
         Map<JobKey, JobInGroup> jobs;
-        TimelineIds timelineIds = new TimelineIds(candidates.stream()
-                .mapToInt(p -> p.work().maxTimelineEvents()).sum());
+        TimelineIds timelineIds = new TimelineIds(wanted);
         if (!hashes.isEmpty() && candidates.stream().allMatch(p -> lane.knownJobs.contains(p.work().key()))) {
             // nothing to create: the keys are claimed in the locks' round trip, ahead of them
             IdempotencyStore.Claim claim = idempotency.claiming(hashes, now);
@@ -236,6 +314,20 @@ public class IngestCommitter {
             jobs = lock(lane, candidates.stream().filter(p -> !results.containsKey(p)).toList(), now, results, null,
                     timelineIds);
         }
+        applyEach(candidates, jobs, now, results);
+        List<KeyId> refused = new ArrayList<>();
+        Map<KeyId, IdempotencyStore.Answered> answers = answered(owners, results, refused);
+        jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
+        idempotency.release(refused);
+        store.commitLast(changes(jobs), now,
+                Arrays.asList(idempotency.remembering(answers, now), lane.ids.refilling(wanted)),
+                timelineIds);
+        return jobs;
+    }
+
+    /** Applies each request not answered yet to its job, in arrival order; a refusal is its answer. */
+    private static void applyEach(List<Pending> candidates, Map<JobKey, JobInGroup> jobs, Instant now,
+            Map<Pending, Object> results) {
         for (Pending pending : candidates) {
             if (results.containsKey(pending)) {
                 continue;
@@ -251,8 +343,12 @@ public class IngestCommitter {
                 results.put(pending, refused);
             }
         }
+    }
+
+    /** The answers to keep for the keys whose requests were applied; the others' keys go to {@code refused}. */
+    private static Map<KeyId, IdempotencyStore.Answered> answered(Map<KeyId, Pending> owners,
+            Map<Pending, Object> results, List<KeyId> refused) {
         Map<KeyId, IdempotencyStore.Answered> answers = new HashMap<>();
-        List<KeyId> refused = new ArrayList<>();
         owners.forEach((id, owner) -> {
             if (results.get(owner) instanceof IngestAnswer answer) {
                 answers.put(id, new IdempotencyStore.Answered(owner.work().request().requestHash(), answer));
@@ -260,12 +356,20 @@ public class IngestCommitter {
                 refused.add(id);
             }
         });
-        jobs.values().stream().filter(JobInGroup::createdForNothing).forEach(job -> store.discardCreated(job.key()));
-        idempotency.release(refused);
-        store.commitLast(jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList(), now,
-                idempotency.remembering(answers, now), timelineIds);
-        followers.forEach((follower, owner) -> results.put(follower, results.get(owner)));
-        return jobs;
+        return answers;
+    }
+
+    private static List<JobStore.Change> changes(Map<JobKey, JobInGroup> jobs) {
+        return jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList();
+    }
+
+    private static boolean changedMeanwhile(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JobsChangedMeanwhile) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

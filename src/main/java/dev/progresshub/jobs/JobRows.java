@@ -33,8 +33,23 @@ public class JobRows {
                  on j.project = k.project and j.id = k.id
             order by j.project, j.id for update of j""";
 
+    /**
+     * Locks the rows, in key order, and fails the transaction ({@code progresshub_expect}, V6) unless each is
+     * still as the writer last wrote it: the same version of the same job (created at the same time, within
+     * the column's rounding), with no timeline id at or above the first the writer is about to use.
+     */
+    private static final String LOCK_UNCHANGED = """
+            select progresshub_expect(count(*) = ? and bool_and(unchanged), 'a job changed since this writer wrote it')
+            from (select j.version = k.version and j.last_event_id < ?
+                         and j.created_at between k.created_at::timestamptz - interval '1 microsecond'
+                                              and k.created_at::timestamptz + interval '1 microsecond' as unchanged
+                  from job j join unnest(?::text[], ?::text[], ?::bigint[], ?::text[])
+                                  as k(project, id, version, created_at)
+                       on j.project = k.project and j.id = k.id
+                  order by j.project, j.id for update of j) locked""";
+
     /** Timeline ids taken ahead, in the order the rows will be inserted ({@link TimelineIds}). */
-    private static final String TAKE_IDS = "select nextval('job_event_id_seq') from generate_series(1, ?)";
+    static final String TAKE_IDS = "select nextval('job_event_id_seq') from generate_series(1, ?)";
 
     /** Timeline rows with the ids taken ahead; the body is the id followed by the rendered fields. */
     private static final String INSERT_EVENTS_WITH_IDS = """
@@ -144,7 +159,7 @@ public class JobRows {
         return rows;
     }
 
-    private static long[] readIds(ResultSet result, int count) throws SQLException {
+    static long[] readIds(ResultSet result, int count) throws SQLException {
         try (result) {
             long[] ids = new long[count];
             for (int i = 0; result.next(); i++) {
@@ -152,6 +167,23 @@ public class JobRows {
             }
             return ids;
         }
+    }
+
+    /**
+     * The statement that locks these rows (in key order) and checks them ({@link #LOCK_UNCHANGED}), to send
+     * ahead of a write that was prepared without locking them first; {@code firstId}: the lowest timeline id
+     * the write uses.
+     */
+    Alongside checkingUnchanged(List<JobStore.LastWritten> sortedRows, long firstId) {
+        return Alongside.of(LOCK_UNCHANGED, (connection, check, first) -> {
+            check.setInt(first, sortedRows.size());
+            check.setLong(first + 1, firstId);
+            check.setObject(first + 2, texts(sortedRows, row -> row.key().project()));
+            check.setObject(first + 3, texts(sortedRows, row -> row.key().id()));
+            check.setObject(first + 4, longs(sortedRows, JobStore.LastWritten::version));
+            check.setObject(first + 5, texts(sortedRows, JobStore.LastWritten::createdAt));
+            return first + 6;
+        });
     }
 
     /** The stored state of a job this transaction has locked. */
@@ -270,42 +302,61 @@ public class JobRows {
         return rows.stream().map(column).toArray(Long[]::new);
     }
 
-    /** Writes the jobs' new states in one statement over arrays; {@code along} goes in the same round trip. */
-    public void updateStates(List<Columns> jobs, List<Alongside> along) {
-        if (jobs.isEmpty() && along.isEmpty()) {
+    /**
+     * Writes the jobs' new states in one statement over arrays; {@code ahead} and {@code along} go in the same
+     * round trip, before and after it, and each is handed the rows it returned.
+     */
+    public void updateStates(List<Alongside> ahead, List<Columns> jobs, List<Alongside> along) {
+        if (ahead.isEmpty() && jobs.isEmpty() && along.isEmpty()) {
             return;
         }
         StringJoiner sql = new StringJoiner(";\n");
+        ahead.forEach(statement -> sql.add(statement.sql()));
         if (!jobs.isEmpty()) {
             sql.add(UPSERT_STATES);
         }
         along.forEach(statement -> sql.add(statement.sql()));
         run(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-                int next = jobs.isEmpty() ? 1 : bindStates(statement, jobs);
+                int next = 1;
+                for (Alongside other : ahead) {
+                    next = other.bind(connection, statement, next);
+                }
+                if (!jobs.isEmpty()) {
+                    next = bindStates(statement, jobs, next);
+                }
                 for (Alongside other : along) {
                     next = other.bind(connection, statement, next);
                 }
                 statement.execute();
+                for (Alongside other : ahead) {
+                    other.readAndSkip(statement);
+                }
+                if (!jobs.isEmpty()) {
+                    statement.getMoreResults();
+                }
+                for (Alongside other : along) {
+                    other.readAndSkip(statement);
+                }
             }
         });
     }
 
     /** Binds the columns of {@link #UPSERT_STATES}; returns the next parameter index. */
-    private static int bindStates(PreparedStatement upsert, List<Columns> jobs) throws SQLException {
-        upsert.setObject(1, texts(jobs, job -> job.key().project()));
-        upsert.setObject(2, texts(jobs, job -> job.key().id()));
-        upsert.setObject(3, texts(jobs, Columns::status));
-        upsert.setObject(4, texts(jobs, Columns::operation));
-        upsert.setObject(5, texts(jobs, Columns::labelsJson));
-        upsert.setObject(6, texts(jobs, Columns::stateJson));
-        upsert.setObject(7, longs(jobs, Columns::version));
-        upsert.setObject(8, longs(jobs, Columns::lastEventId));
-        upsert.setObject(9, texts(jobs, Columns::createdAt));
-        upsert.setObject(10, texts(jobs, Columns::updatedAt));
-        upsert.setObject(11, texts(jobs, Columns::finishedAt));
-        upsert.setObject(12, texts(jobs, Columns::stallAt));
-        return 13;
+    private static int bindStates(PreparedStatement upsert, List<Columns> jobs, int first) throws SQLException {
+        upsert.setObject(first, texts(jobs, job -> job.key().project()));
+        upsert.setObject(first + 1, texts(jobs, job -> job.key().id()));
+        upsert.setObject(first + 2, texts(jobs, Columns::status));
+        upsert.setObject(first + 3, texts(jobs, Columns::operation));
+        upsert.setObject(first + 4, texts(jobs, Columns::labelsJson));
+        upsert.setObject(first + 5, texts(jobs, Columns::stateJson));
+        upsert.setObject(first + 6, longs(jobs, Columns::version));
+        upsert.setObject(first + 7, longs(jobs, Columns::lastEventId));
+        upsert.setObject(first + 8, texts(jobs, Columns::createdAt));
+        upsert.setObject(first + 9, texts(jobs, Columns::updatedAt));
+        upsert.setObject(first + 10, texts(jobs, Columns::finishedAt));
+        upsert.setObject(first + 11, texts(jobs, Columns::stallAt));
+        return first + 12;
     }
 
     /** Deletes the job and its timeline (no foreign key does it: one fewer lookup per timeline row inserted). */
@@ -354,7 +405,8 @@ public class JobRows {
         try (Connection connection = dataSource.getConnection()) {
             work.on(connection);
         } catch (SQLException e) {
-            throw new JobWriteException(e);
+            throw JobsChangedMeanwhile.SQL_STATE.equals(e.getSQLState()) ? new JobsChangedMeanwhile(e)
+                    : new JobWriteException(e);
         }
     }
 }

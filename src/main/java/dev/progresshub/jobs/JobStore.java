@@ -132,7 +132,7 @@ public class JobStore {
      * they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
-        return commit(jobChanges, now, null, null, false);
+        return commit(jobChanges, now, List.of(), List.of(), null, false);
     }
 
     /**
@@ -144,13 +144,36 @@ public class JobStore {
      * transaction manager as before. Nothing may run in the transaction after it: it would run in a transaction
      * of its own.
      */
-    public List<JobChanged> commitLast(List<Change> jobChanges, Instant now, Alongside alongside,
+    public List<JobChanged> commitLast(List<Change> jobChanges, Instant now, List<Alongside> alongside,
             TimelineIds reserved) {
-        return commit(jobChanges, now, alongside, reserved, true);
+        return commit(jobChanges, now, List.of(), alongside, reserved, true);
     }
 
-    private List<JobChanged> commit(List<Change> jobChanges, Instant now, Alongside alongside, TimelineIds reserved,
-            boolean last) {
+    /** A job as its writer last wrote it: the version and creation its row must still have. */
+    public record LastWritten(JobKey key, long version, Instant createdAt) {
+    }
+
+    /**
+     * As {@link #commitLast}, in one round trip, for a writer that applied its changes to the states it held from
+     * its own last write of these jobs ({@code touched}), without locking them first: the rows are locked in that
+     * round trip, ahead of the writes ({@code ahead} first of all), and checked to be still as written then, with
+     * no timeline id stored at or above those taken ahead for this write ({@code reserved}). If one is not, the
+     * transaction fails with {@link JobsChangedMeanwhile} before anything is written and commits nothing.
+     */
+    public List<JobChanged> commitAtOnce(List<Change> jobChanges, List<LastWritten> touched, Instant now,
+            Alongside ahead, List<Alongside> alongside, TimelineIds reserved) {
+        List<Alongside> checks = new ArrayList<>();
+        if (ahead != null) {
+            checks.add(ahead);
+        }
+        long[] first = reserved.first(1);
+        checks.add(rows.checkingUnchanged(touched.stream().sorted(Comparator.comparing(LastWritten::key, LOCK_ORDER))
+                .toList(), first == null ? Long.MAX_VALUE : first[0]));
+        return commit(jobChanges, now, checks, alongside, reserved, true);
+    }
+
+    private List<JobChanged> commit(List<Change> jobChanges, Instant now, List<Alongside> ahead,
+            List<Alongside> alongside, TimelineIds reserved, boolean last) {
         List<JobRows.NewEvent> newEvents = new ArrayList<>();
         for (Change change : jobChanges) {
             for (dev.progresshub.domain.Event event : change.timeline()) {
@@ -186,14 +209,12 @@ public class JobStore {
             changes.fire(change);
             published.add(change);
         }
-        if (alongside != null) {
-            along.add(alongside);
-        }
+        alongside.stream().filter(Objects::nonNull).forEach(along::add);
         companions.stream().map(StateWriteCompanion::alongside).filter(Objects::nonNull).forEach(along::add);
         if (last) {
             along.add(JobRows.COMMITTING);
         }
-        rows.updateStates(jobChanges.stream()
+        rows.updateStates(ahead, jobChanges.stream()
                 .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), along);
         return published;
     }

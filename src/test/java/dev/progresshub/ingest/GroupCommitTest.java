@@ -231,6 +231,84 @@ class GroupCommitTest {
         events(job, item("a", 1), "same-key").get().then().statusCode(200).body(equalTo(first.asString()));
     }
 
+    /**
+     * A group on jobs its committer wrote last, waiting behind another group, is applied to the states the
+     * committer holds and goes to PostgreSQL in one round trip: keys, locks and check, timeline rows numbered
+     * ahead, states, COMMIT.
+     */
+    @Test
+    void aGroupOnJobsItsCommitterHoldsIsWrittenInOneRoundTrip() throws Exception {
+        String job = startedJob();
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            requests.add(events(job, item("w" + w, 1), "one-trip-" + w));
+        }
+        double atOnce = counted("progresshub.ingest.group.at.once");
+        double again = counted("progresshub.ingest.group.changed.meanwhile");
+
+        Map<String, Response> answers = inOneGroup(requests);
+
+        assertEquals(1, counted("progresshub.ingest.group.at.once") - atOnce, "the group went in one round trip");
+        assertEquals(0, counted("progresshub.ingest.group.changed.meanwhile") - again);
+        answers.values().forEach(answer -> assertEquals(200, answer.statusCode(), answer.asString()));
+        as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(4), "version", equalTo(2 + 4));
+        assertEquals(1, writingTransactions(job, List.of()), "the group's rows were written by one transaction");
+        // its keys were kept: a retry replays its first answer
+        events(job, item("w0", 1), "one-trip-0").get().then().statusCode(200)
+                .body(equalTo(answers.get("ok0").asString()));
+    }
+
+    /**
+     * Another writer changes a job while a group on it waits (here a pause, through the control API): the
+     * group's one round trip finds the job changed, commits nothing, and the group goes again under its locks,
+     * on the state as stored: each answer carries the pause, nothing is lost or counted twice.
+     */
+    @Test
+    void aJobChangedMeanwhileIsWrittenAgainOnItsStoredState() throws Exception {
+        String job = startedJob();
+        String control = Api.token(project, "control");
+        List<Supplier<Response>> requests = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            requests.add(events(job, item("w" + w, 1), null));
+        }
+        double atOnce = counted("progresshub.ingest.group.at.once");
+        double again = counted("progresshub.ingest.group.changed.meanwhile");
+
+        Map<String, Response> answers = inOneGroup(requests,
+                () -> as(control).post("/api/jobs/{id}/pause", job).then().statusCode(200));
+
+        assertEquals(1, counted("progresshub.ingest.group.changed.meanwhile") - again, "the change was seen");
+        assertEquals(0, counted("progresshub.ingest.group.at.once") - atOnce, "nothing committed in one round trip");
+        answers.values().forEach(answer -> {
+            assertEquals(200, answer.statusCode(), answer.asString());
+            assertEquals("paused", answer.jsonPath().getString("job.requestedState"), answer.asString());
+        });
+        as(token).get("/api/jobs/{id}", job).then()
+                .body("progress.current", equalTo(3), "requestedState", equalTo("paused"), "version", equalTo(2 + 1 + 3));
+    }
+
+    /**
+     * A retry whose Idempotency-Key was committed before its group: the group's one round trip finds the key
+     * taken and commits nothing; under its locks the retry then gets its first answer again, the others apply.
+     */
+    @Test
+    void aKeyTakenBeforeTheGroupIsReplayedAndTheOthersApplyOnce() throws Exception {
+        String job = startedJob();
+        Response first = events(job, item("a", 1), "taken-key").get();
+        assertEquals(200, first.statusCode(), first.asString());
+        List<Supplier<Response>> requests = List.of(events(job, item("a", 1), "taken-key"),
+                events(job, item("b", 1), "fresh-key"), events(job, item("c", 1), null));
+        double again = counted("progresshub.ingest.group.changed.meanwhile");
+
+        Map<String, Response> answers = inOneGroup(requests);
+
+        assertEquals(1, counted("progresshub.ingest.group.changed.meanwhile") - again, "the taken key was seen");
+        assertEquals(first.asString(), answers.get("ok0").asString(), "the retry replays its first answer");
+        assertEquals(200, answers.get("ok1").statusCode(), answers.get("ok1").asString());
+        assertEquals(200, answers.get("ok2").statusCode(), answers.get("ok2").asString());
+        as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(3), "version", equalTo(2 + 3));
+    }
+
     @Test
     void twoCreatesOfOneIdInAGroupCreateItOnce() throws Exception {
         String job = Api.uniqueJob();
@@ -260,6 +338,14 @@ class GroupCommitTest {
     @SafeVarargs
     private Map<String, Response> inOneGroup(List<Supplier<Response>> requests, Supplier<Response>... named)
             throws Exception {
+        return inOneGroup(requests, () -> {
+        }, named);
+    }
+
+    /** As {@link #inOneGroup(List, Supplier[])}, running {@code meanwhile} once all are queued, before release. */
+    @SafeVarargs
+    private Map<String, Response> inOneGroup(List<Supplier<Response>> requests, Runnable meanwhile,
+            Supplier<Response>... named) throws Exception {
         String blocker = startedJob();
         ExecutorService clients = Executors.newFixedThreadPool(requests.size() + named.length + 1);
         try (HeldCommitter lock = HeldCommitter.onJob(dataSource, project, blocker)) {
@@ -271,6 +357,7 @@ class GroupCommitTest {
                 sent.add(clients.submit(request::get));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> queueDepth() == sent.size());
+            meanwhile.run();
             lock.release();
             assertEquals(200, held.get().statusCode());
             Map<String, Response> answers = new LinkedHashMap<>();
@@ -306,6 +393,10 @@ class GroupCommitTest {
     private static String item(String worker, int seq) {
         return "{\"type\":\"item_complete\",\"item\":\"" + worker + "-" + seq + "\",\"worker\":\"" + worker
                 + "\",\"seq\":" + seq + "}";
+    }
+
+    private double counted(String counter) {
+        return registry.get(counter).counter().count();
     }
 
     private double queueDepth() {
