@@ -574,36 +574,39 @@ public class Bench {
     }
 
     /**
-     * PostgreSQL's count of job row updates, and of those done in place (HOT: no new index entries, the cheap
-     * kind), read from the service's database; null when the run has no JDBC URL. A backend reports its counts
-     * at most once a second, so a window's figures are shifted by up to a second: read them as a share.
+     * The service's group commits in a window, from its /q/metrics: how many, how many requests each, how many
+     * went to PostgreSQL in one round trip, and how much of the window the committer spent in them (near 100 %:
+     * the committer is the chain every request waits on; well below: the wait is elsewhere).
      */
-    /**
-     * The service's group commits in a window, from its /q/metrics: how many, how many requests each, and how
-     * much of the window the committer spent in them (near 100 %: the committer is the chain every request
-     * waits on; well below: the wait is elsewhere).
-     */
-    record GroupCommits(double groups, double requests, double commitSeconds, double windowSeconds) {
+    record GroupCommits(double groups, double requests, double atOnce, double commitSeconds, double windowSeconds) {
 
         static GroupCommits read(Api api) throws IOException, InterruptedException {
             return new GroupCommits(api.metric("progresshub_ingest_group_size_count", ""),
                     api.metric("progresshub_ingest_group_size_sum", ""),
+                    api.metric("progresshub_ingest_group_at_once_total", ""),
                     api.metric("progresshub_ingest_group_commit_seconds_sum", ""), 0);
         }
 
         GroupCommits since(GroupCommits before, double window) {
-            return new GroupCommits(groups - before.groups, requests - before.requests,
+            return new GroupCommits(groups - before.groups, requests - before.requests, atOnce - before.atOnce,
                     commitSeconds - before.commitSeconds, window);
         }
 
         @Override
         public String toString() {
-            return "%,.0f groups of %.1f requests on average, %.2f ms each; the committer busy %.0f %% of the window"
-                    .formatted(groups, requests / Math.max(1, groups), commitSeconds * 1000 / Math.max(1, groups),
+            return ("%,.0f groups of %.1f requests on average, %.0f %% of them in one round trip, %.2f ms each; "
+                    + "the committer busy %.0f %% of the window")
+                    .formatted(groups, requests / Math.max(1, groups), 100 * atOnce / Math.max(1, groups),
+                            commitSeconds * 1000 / Math.max(1, groups),
                             100 * commitSeconds / Math.max(1e-9, windowSeconds));
         }
     }
 
+    /**
+     * PostgreSQL's count of job row updates, and of those done in place (HOT: no new index entries, the cheap
+     * kind), read from the service's database; null when the run has no JDBC URL. A backend reports its counts
+     * at most once a second, so a window's figures are shifted by up to a second: read them as a share.
+     */
     record RowUpdates(long updates, long hot, StateSizes states) {
 
         static RowUpdates read(Settings settings) throws SQLException {

@@ -22,6 +22,7 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
 import dev.progresshub.jobs.Alongside;
+import dev.progresshub.jobs.ChangedMeanwhile;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -58,7 +59,8 @@ public class IdempotencyStore {
                      as a(token_id, idem_key, request_hash, status, response, location)
                 on conflict do nothing
                 returning 1)
-            select progresshub_expect((select count(*) from kept) = ?, 'an Idempotency-Key was used before')""";
+            select progresshub_expect((select count(*) from kept) = ?, '%s', 'an Idempotency-Key was used before')"""
+            .formatted(ChangedMeanwhile.KEY_USED);
 
     private final AgroalDataSource dataSource;
     private final EntityManager entityManager;
@@ -170,7 +172,7 @@ public class IdempotencyStore {
     /**
      * The statement that keeps these answers of keys this group did not claim, for a write that assumes none was
      * used before (null when there is none): it goes ahead of the group's row locks, in key order, as a claim
-     * does, and fails the transaction if a key was used before ({@link dev.progresshub.jobs.JobsChangedMeanwhile}),
+     * does, and fails the transaction if a key was used before ({@link ChangedMeanwhile}),
      * so that the group goes again, claiming first.
      */
     public Alongside keepingNew(Map<KeyId, Answered> answers, Instant now) {

@@ -30,8 +30,8 @@ import dev.progresshub.errors.ProblemException;
 import dev.progresshub.errors.Problems;
 import dev.progresshub.ingest.IdempotencyStore.KeyId;
 import dev.progresshub.jobs.JobKey;
+import dev.progresshub.jobs.ChangedMeanwhile;
 import dev.progresshub.jobs.JobStore;
-import dev.progresshub.jobs.JobsChangedMeanwhile;
 import dev.progresshub.jobs.LockedJob;
 import dev.progresshub.jobs.TimelineIdPool;
 import dev.progresshub.jobs.TimelineIds;
@@ -62,6 +62,12 @@ public class IngestCommitter {
     private static final int MAX_KNOWN_JOBS = 100_000;
     private static final int MAX_REMEMBERED_STATES = 1_000;
     private static final long RETRY_AFTER_SECONDS = 1;
+    /**
+     * After a group found a job changed by another writer (another instance writing the same job), the groups on
+     * that job lock it first for this many groups of the lane: while writers take turns on a job, a round trip
+     * spent finding that out again would be lost.
+     */
+    private static final int LOCKED_GROUPS_AFTER_A_CHANGE = 100;
 
     private final JobStore store;
     private final IdempotencyStore idempotency;
@@ -90,6 +96,9 @@ public class IngestCommitter {
             }
         };
         final TimelineIdPool ids = new TimelineIdPool();
+        /** Jobs another writer changed lately, each with the group count until which it is locked first. */
+        final Map<JobKey, Long> sharedJobs = new HashMap<>();
+        long groups;
         Thread thread;
 
         Lane(int capacity) {
@@ -197,9 +206,13 @@ public class IngestCommitter {
             // the states it holds may have been changed by this group in memory only
             lane.written.clear();
             lane.ids.drop();
-            if (changedMeanwhile(e)) {
+            ChangedMeanwhile changed = changedMeanwhile(e);
+            if (changed != null) {
                 // with nothing held, the group goes again locking and reading first
                 groupsChangedMeanwhile.increment();
+                if (changed.jobChanged()) {
+                    lockFirstForAWhile(lane, group);
+                }
                 commit(lane, group);
                 return;
             }
@@ -239,7 +252,8 @@ public class IngestCommitter {
      * Applies the group inside its transaction, whose last statement is the state write with the COMMIT sent
      * along; returns the jobs it touched, as they are after it. When the committer holds the state of every job
      * the group touches and the group was waiting behind the last one, everything goes in that one statement
-     * ({@link #applyAtOnce}); otherwise the keys are claimed and the jobs locked in a round trip first.
+     * ({@link #applyAtOnce}); otherwise, and for a while after another writer was found changing a job, the keys
+     * are claimed and the jobs locked in a round trip first.
      */
     private Map<JobKey, JobInGroup> apply(Lane lane, List<Pending> group, Instant now, Map<Pending, Object> results) {
         Map<Pending, Pending> followers = new HashMap<>();
@@ -247,6 +261,7 @@ public class IngestCommitter {
         List<Pending> candidates = group.stream().filter(p -> !results.containsKey(p) && !followers.containsKey(p))
                 .toList();
         int wanted = candidates.stream().mapToInt(p -> p.work().maxTimelineEvents()).sum();
+        lane.groups++;
         Map<JobKey, JobState> held = heldStates(lane, candidates);
         TimelineIds reserved = held == null ? null : lane.ids.take(wanted);
         Map<JobKey, JobInGroup> jobs = reserved != null
@@ -256,13 +271,16 @@ public class IngestCommitter {
         return jobs;
     }
 
-    /** The states the committer holds of every job these requests touch; null when it lacks one. */
+    /**
+     * The states the committer holds of every job these requests touch; null when it lacks one, or when one was
+     * changed by another writer lately.
+     */
     private static Map<JobKey, JobState> heldStates(Lane lane, List<Pending> candidates) {
         Map<JobKey, JobState> held = new LinkedHashMap<>();
         for (Pending pending : candidates) {
             JobKey key = pending.work().key();
             JobState state = lane.knownJobs.contains(key) ? lane.written.get(key) : null;
-            if (state == null) {
+            if (state == null || lane.sharedJobs.getOrDefault(key, 0L) >= lane.groups) {
                 return null;
             }
             held.put(key, state);
@@ -363,13 +381,20 @@ public class IngestCommitter {
         return jobs.values().stream().filter(JobInGroup::hasChanges).map(JobInGroup::change).toList();
     }
 
-    private static boolean changedMeanwhile(Throwable e) {
+    private static void lockFirstForAWhile(Lane lane, List<Pending> group) {
+        if (lane.sharedJobs.size() > MAX_REMEMBERED_STATES) {
+            lane.sharedJobs.clear();
+        }
+        group.forEach(pending -> lane.sharedJobs.put(pending.work().key(), lane.groups + LOCKED_GROUPS_AFTER_A_CHANGE));
+    }
+
+    private static ChangedMeanwhile changedMeanwhile(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof JobsChangedMeanwhile) {
-                return true;
+            if (t instanceof ChangedMeanwhile changed) {
+                return changed;
             }
         }
-        return false;
+        return null;
     }
 
     /**

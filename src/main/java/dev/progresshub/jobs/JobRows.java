@@ -39,7 +39,7 @@ public class JobRows {
      * the column's rounding), with no timeline id at or above the first the writer is about to use.
      */
     private static final String LOCK_UNCHANGED = """
-            select progresshub_expect(count(*) = ? and bool_and(unchanged), 'a job changed since this writer wrote it')
+            select progresshub_expect(count(*) = ? and bool_and(unchanged), 'PHJOB', 'a job changed since its writer wrote it')
             from (select j.version = k.version and j.last_event_id < ?
                          and j.created_at between k.created_at::timestamptz - interval '1 microsecond'
                                               and k.created_at::timestamptz + interval '1 microsecond' as unchanged
@@ -405,8 +405,7 @@ public class JobRows {
         try (Connection connection = dataSource.getConnection()) {
             work.on(connection);
         } catch (SQLException e) {
-            throw JobsChangedMeanwhile.SQL_STATE.equals(e.getSQLState()) ? new JobsChangedMeanwhile(e)
-                    : new JobWriteException(e);
+            throw ChangedMeanwhile.raised(e) ? new ChangedMeanwhile(e) : new JobWriteException(e);
         }
     }
 }

@@ -158,7 +158,7 @@ public class JobStore {
      * its own last write of these jobs ({@code touched}), without locking them first: the rows are locked in that
      * round trip, ahead of the writes ({@code ahead} first of all), and checked to be still as written then, with
      * no timeline id stored at or above those taken ahead for this write ({@code reserved}). If one is not, the
-     * transaction fails with {@link JobsChangedMeanwhile} before anything is written and commits nothing.
+     * transaction fails with {@link ChangedMeanwhile} before anything is written and commits nothing.
      */
     public List<JobChanged> commitAtOnce(List<Change> jobChanges, List<LastWritten> touched, Instant now,
             Alongside ahead, List<Alongside> alongside, TimelineIds reserved) {

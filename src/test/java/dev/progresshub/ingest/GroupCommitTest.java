@@ -285,6 +285,12 @@ class GroupCommitTest {
         });
         as(token).get("/api/jobs/{id}", job).then()
                 .body("progress.current", equalTo(3), "requestedState", equalTo("paused"), "version", equalTo(2 + 1 + 3));
+
+        // while writers take turns on it, the job's next groups lock it first instead of finding that out again
+        double atOnceAfter = counted("progresshub.ingest.group.at.once");
+        inOneGroup(List.of(events(job, item("n", 1), null), events(job, item("n", 2), null)));
+        assertEquals(0, counted("progresshub.ingest.group.at.once") - atOnceAfter, "locked first");
+        as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(5));
     }
 
     /**
@@ -307,6 +313,11 @@ class GroupCommitTest {
         assertEquals(200, answers.get("ok1").statusCode(), answers.get("ok1").asString());
         assertEquals(200, answers.get("ok2").statusCode(), answers.get("ok2").asString());
         as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(3), "version", equalTo(2 + 3));
+
+        // a retry is no other writer: the job's next group goes in one round trip again
+        double atOnce = counted("progresshub.ingest.group.at.once");
+        inOneGroup(List.of(events(job, item("d", 1), null), events(job, item("d", 2), null)));
+        assertEquals(1, counted("progresshub.ingest.group.at.once") - atOnce, "in one round trip");
     }
 
     @Test
