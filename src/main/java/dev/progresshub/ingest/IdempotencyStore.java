@@ -59,7 +59,8 @@ public class IdempotencyStore {
                      as a(token_id, idem_key, request_hash, status, response, location)
                 on conflict do nothing
                 returning 1)
-            select progresshub_expect((select count(*) from kept) = ?, '%s', 'an Idempotency-Key was used before')"""
+            select progresshub_expect((select count(*) from kept) = ?, '%s',
+                                      'an Idempotency-Key was used before')"""
             .formatted(ChangedMeanwhile.KEY_USED);
 
     private final AgroalDataSource dataSource;

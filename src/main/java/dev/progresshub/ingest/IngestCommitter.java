@@ -272,10 +272,13 @@ public class IngestCommitter {
     }
 
     /**
-     * The states the committer holds of every job these requests touch; null when it lacks one, or when one was
-     * changed by another writer lately.
+     * The states the committer holds of every job these requests touch; null when there is none to apply, when
+     * it lacks one, or when one was changed by another writer lately.
      */
     private static Map<JobKey, JobState> heldStates(Lane lane, List<Pending> candidates) {
+        if (candidates.isEmpty()) {
+            return null;
+        }
         Map<JobKey, JobState> held = new LinkedHashMap<>();
         for (Pending pending : candidates) {
             JobKey key = pending.work().key();

@@ -39,14 +39,15 @@ public class JobRows {
      * the column's rounding), with no timeline id at or above the first the writer is about to use.
      */
     private static final String LOCK_UNCHANGED = """
-            select progresshub_expect(count(*) = ? and bool_and(unchanged), 'PHJOB', 'a job changed since its writer wrote it')
+            select progresshub_expect(count(*) = ? and bool_and(unchanged), '%s',
+                                      'a job changed since its writer wrote it')
             from (select j.version = k.version and j.last_event_id < ?
                          and j.created_at between k.created_at::timestamptz - interval '1 microsecond'
                                               and k.created_at::timestamptz + interval '1 microsecond' as unchanged
                   from job j join unnest(?::text[], ?::text[], ?::bigint[], ?::text[])
                                   as k(project, id, version, created_at)
                        on j.project = k.project and j.id = k.id
-                  order by j.project, j.id for update of j) locked""";
+                  order by j.project, j.id for update of j) locked""".formatted(ChangedMeanwhile.JOB_CHANGED);
 
     /** Timeline ids taken ahead, in the order the rows will be inserted ({@link TimelineIds}). */
     static final String TAKE_IDS = "select nextval('job_event_id_seq') from generate_series(1, ?)";

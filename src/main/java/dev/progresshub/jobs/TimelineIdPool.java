@@ -18,7 +18,7 @@ import java.util.Arrays;
 public final class TimelineIdPool {
 
     /** At least this many ids are taken ahead, so that a group a little larger than the last still finds enough. */
-    private static final int LEAST = 64;
+    private static final int LEAST = 16;
 
     private long[] ids = new long[0];
 
