@@ -17,10 +17,16 @@ import java.util.Arrays;
  */
 public final class TimelineIdPool {
 
-    /** At least this many ids are taken ahead, so that a group a little larger than the last still finds enough. */
+    /** At least this many ids are taken ahead. */
     private static final int LEAST = 16;
 
     private long[] ids = new long[0];
+    /**
+     * The most ids a recent group wanted, fading by an eighth a group: under load groups alternate in size, and
+     * the pool is sized for twice the largest of them (a group it is too small for locks first), not for every
+     * group's worst case (each id taken is a nextval PostgreSQL pays for).
+     */
+    private int recentLargest;
 
     /** The pool's ids for one group, when it holds at least {@code wanted}; null otherwise. Empties the pool. */
     public TimelineIds take(int wanted) {
@@ -39,9 +45,10 @@ public final class TimelineIdPool {
         ids = new long[0];
     }
 
-    /** The statement that fills the pool for a group like this one ({@code wanted} ids), to send along its write. */
+    /** The statement that fills the pool after a group that wanted {@code wanted} ids, to send along its write. */
     public Alongside refilling(int wanted) {
-        int count = Math.max(LEAST, 2 * wanted);
+        recentLargest = Math.max(wanted, recentLargest - (recentLargest + 7) / 8);
+        int count = Math.max(LEAST, 2 * recentLargest);
         return new Alongside() {
             @Override
             public String sql() {
