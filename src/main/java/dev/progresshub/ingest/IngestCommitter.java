@@ -49,7 +49,9 @@ import io.quarkus.runtime.StartupEvent;
  * and applies them in one transaction. Each job is locked (in {@link JobStore#LOCK_ORDER}) and decoded once per
  * group, its requests applied in arrival order, its state written once, its timeline rows in the group's one
  * batch. Each request still gets its own answer, only after the commit that holds it: a refused request is
- * undone alone, a failed commit answers 503 to each request of the group and nothing else.
+ * undone alone, a failed commit answers 503 to each request of the group and nothing else. Under load a group
+ * goes to PostgreSQL in one round trip, applied to the states its committer holds and checked there to be still
+ * current ({@link #applyAtOnce}); otherwise in two, locks first.
  * <p>
  * Lanes, each a queue and its committer, may run side by side ({@code progress-hub.ingest.committers}): a job
  * always goes to the same lane, so a hot job's requests still share whole groups.
@@ -63,8 +65,8 @@ public class IngestCommitter {
     private static final int MAX_REMEMBERED_STATES = 1_000;
     private static final long RETRY_AFTER_SECONDS = 1;
     /**
-     * After a group found a job changed by another writer (another instance writing the same job), the groups on
-     * that job lock it first for this many groups of the lane: while writers take turns on a job, a round trip
+     * After a group found one of its jobs changed by another writer (another instance writing the same job), its
+     * jobs are locked first for this many groups of the lane: while writers take turns on a job, a round trip
      * spent finding that out again would be lost.
      */
     private static final int LOCKED_GROUPS_AFTER_A_CHANGE = 100;
