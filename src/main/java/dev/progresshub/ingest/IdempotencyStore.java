@@ -53,7 +53,8 @@ public class IdempotencyStore {
     /** The answers of keys never seen before, claimed and kept at once; fails the transaction if one was seen. */
     private static final String KEEP_NEW = """
             with kept as (
-                insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response, location)
+                insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response,
+                                                location)
                 select token_id, idem_key, request_hash, ?, status, response, location
                 from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
                      as a(token_id, idem_key, request_hash, status, response, location)

@@ -283,8 +283,8 @@ class GroupCommitTest {
             assertEquals(200, answer.statusCode(), answer.asString());
             assertEquals("paused", answer.jsonPath().getString("job.requestedState"), answer.asString());
         });
-        as(token).get("/api/jobs/{id}", job).then()
-                .body("progress.current", equalTo(3), "requestedState", equalTo("paused"), "version", equalTo(2 + 1 + 3));
+        as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(3),
+                "requestedState", equalTo("paused"), "version", equalTo(2 + 1 + 3));
 
         // while writers take turns on it, the job's next groups lock it first instead of finding that out again
         double atOnceAfter = counted("progresshub.ingest.group.at.once");
