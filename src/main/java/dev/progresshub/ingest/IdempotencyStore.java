@@ -42,26 +42,23 @@ public class IdempotencyStore {
             on conflict do nothing
             returning token_id, idem_key""";
 
-    private static final String REMEMBER = """
+    /** Records with their answers, bound by {@link #bindAnswers}; what a key met already decides its caller. */
+    private static final String INSERT_ANSWERS = """
             insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response, location)
             select token_id, idem_key, request_hash, ?, status, response, location
             from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
                  as a(token_id, idem_key, request_hash, status, response, location)
+            """;
+
+    private static final String REMEMBER = INSERT_ANSWERS + """
             on conflict (token_id, idem_key) do update
             set status = excluded.status, response = excluded.response, location = excluded.location""";
 
     /** The answers of keys never seen before, claimed and kept at once; fails the transaction if one was seen. */
-    private static final String KEEP_NEW = """
-            with kept as (
-                insert into idempotency_record (token_id, idem_key, request_hash, created_at, status, response,
-                                                location)
-                select token_id, idem_key, request_hash, ?, status, response, location
-                from unnest(?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::text[])
-                     as a(token_id, idem_key, request_hash, status, response, location)
-                on conflict do nothing
-                returning 1)
-            select progresshub_expect((select count(*) from kept) = ?, '%s',
-                                      'an Idempotency-Key was used before')"""
+    private static final String KEEP_NEW = "with kept as (" + INSERT_ANSWERS + """
+            on conflict do nothing
+            returning 1)
+            select progresshub_expect((select count(*) from kept) = ?, '%s', 'an Idempotency-Key was used before')"""
             .formatted(ChangedMeanwhile.KEY_USED);
 
     private final AgroalDataSource dataSource;
