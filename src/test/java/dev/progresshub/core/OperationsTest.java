@@ -5,17 +5,33 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import dev.progresshub.testsupport.Api;
 import dev.progresshub.testsupport.PostgresTestResource;
+import io.netty.util.concurrent.MultithreadEventExecutorGroup;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 class OperationsTest {
+
+    @Inject
+    Vertx vertx;
+
+    /** Vert.x's own default is two per core; the committer and PostgreSQL need those cores. */
+    @Test
+    void theServiceRunsOneEventLoopPerTwoCores() {
+        var eventLoops = (MultithreadEventExecutorGroup) ((VertxInternal) vertx).getEventLoopGroup();
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), eventLoops.executorCount());
+    }
 
     @Test
     void readinessChecksTheDatabaseAndTheClusterListener() {
