@@ -1234,13 +1234,18 @@ public class Bench {
             ServerSample afterPublish;
             double clientCpu;
             try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
-                connectTime = connect(streamsClient, clients, allSubscribed, readers);
-                connected = server.sample();
-                double clientCpuBefore = clientCpuSeconds();
-                published = publishAtSteadyRate();
-                afterPublish = server.sample();
-                clientCpu = clientCpuSeconds() - clientCpuBefore;
-                finishJobAndAwaitStreamsEnd(clients);
+                try {
+                    connectTime = connect(streamsClient, clients, allSubscribed, readers);
+                    connected = server.sample();
+                    double clientCpuBefore = clientCpuSeconds();
+                    published = publishAtSteadyRate();
+                    afterPublish = server.sample();
+                    clientCpu = clientCpuSeconds() - clientCpuBefore;
+                    finishJobAndAwaitStreamsEnd(clients);
+                } finally {
+                    // also when a step failed: a reader still open would keep the executor's close waiting forever
+                    clients.forEach(StreamClient::close);
+                }
             } // waits for every reader to stop, so their counts are final
             report.fanout(new FanoutResult(clients, published, connectTime, beforeConnect, connected, afterPublish,
                     clientCpu, settings.sseEventsPerSecond()));
@@ -1283,14 +1288,13 @@ public class Bench {
             return new PublishResult(count - failed, failed, (System.nanoTime() - start) / 1e9);
         }
 
-        /** The job's terminal event ends every per-job stream; clients still open after a while are closed. */
+        /** The job's terminal event ends every per-job stream: 20 s for them to end (the caller closes the rest). */
         private void finishJobAndAwaitStreamsEnd(List<StreamClient> clients) throws Exception {
             Api.expect(api.postEvents(JOB, "{\"type\":\"job_complete\",\"message\":\"done\"}"), 200);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             for (StreamClient client : clients) {
                 client.awaitEnd(Math.max(0, deadline - System.nanoTime()));
             }
-            clients.forEach(StreamClient::close);
         }
     }
 

@@ -71,6 +71,7 @@ start_service() {
         -Dprogress-hub.admin-token="$ADMIN_TOKEN" \
         -Dprogress-hub.limits.requests-per-second=1000000 \
         -Dprogress-hub.limits.burst=1000000 \
+        -Dprogress-hub.limits.streams-per-token=1000000 \
         -Dquarkus.http.port="$PORT" \
         -jar target/quarkus-app/quarkus-run.jar >"$SERVER_LOG" 2>&1 &
     server_pid=$!
