@@ -10,13 +10,13 @@ import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.PropertiesConfigSource;
 
 /**
- * One Vert.x event loop per two cores the process may use (at least one), instead of Vert.x's two per core. The
- * event loops only parse, answer and stream; an ingest request's real work is the group committer's and
- * PostgreSQL's, and they need the cores. On two cores, four event loops (and two) were woken for each group's
- * answers and took the CPU from the committer: one cut the service's CPU per request by a fifth to a third
- * (bench/README.md, "one event loop"). Evaluated when the service starts, so a container's CPU limit counts, not
- * the build machine's; {@code quarkus.vertx.event-loops-pool-size} set anywhere else wins (this source sits below
- * application.properties and the environment).
+ * One Vert.x event loop per two cores the process may use, at least one; Vert.x's own default is two per core. The
+ * event loops only parse, answer and stream: an ingest request's real work is the group committer's and
+ * PostgreSQL's, and they need the cores. Measured on two cores (bench/README.md, "One event loop"), one event
+ * loop instead of four cut the service's CPU per ingest request by a fifth to a third; two kept most of the cost.
+ * Evaluated when the service starts, so a container's CPU limit counts, not the build machine's;
+ * {@code quarkus.vertx.event-loops-pool-size} set anywhere else wins (this source sits below application.properties
+ * and the environment).
  */
 public class EventLoopCount implements ConfigSourceFactory {
 
