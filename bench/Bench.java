@@ -1435,6 +1435,8 @@ public class Bench {
         /** For each ratio's scenario, how many database-limit windows ran before it. */
         private final Map<String, Integer> baselinesBefore = new LinkedHashMap<>();
         private final List<LoadResult> databaseLimits = new ArrayList<>();
+        /** CPU seconds the machine spent in each database-limit window: PostgreSQL and its clients. */
+        private final List<Double> databaseLimitCpuSeconds = new ArrayList<>();
         private double pollRatio = Double.NaN;
         private double fullPollRatio = Double.NaN;
         private final String startedAt = Instant.now().toString();
@@ -1518,6 +1520,7 @@ public class Bench {
         void databaseLimit(String when, LoadResult load, double clientCpuSeconds, double databaseCpuSeconds,
                 int clients, String durability) {
             databaseLimits.add(load);
+            databaseLimitCpuSeconds.add(clientCpuSeconds + databaseCpuSeconds);
             rows.add("| db. The database's own limit%s: %d JDBC clients, INSERT + UPDATE of a shared row per transaction | %,.0f tx/s | %s | %s | %d | – | %.1f | – |"
                     .formatted(when, clients, load.perSecond(), millis(load.latencies().percentileMillis(50)),
                             millis(load.latencies().percentileMillis(99)), load.failed(), clientCpuSeconds));
@@ -1565,12 +1568,50 @@ public class Bench {
                         .formatted(scenario, ratio, millis(load.latencies().percentileMillis(50)),
                                 millis(load.latencies().percentileMillis(99)), measured.cpuMillisPerRequest()));
             });
+            table.append(ratioFactors());
             if (!Double.isNaN(pollRatio)) {
                 table.append("| 304 poll ÷ /q/health/live | %.2f | | | | ≥ 0.8 |\n".formatted(pollRatio));
                 table.append("| 200 poll ÷ /q/health/live | %.2f | | | | a 304 at least as fast as a 200 |\n"
                         .formatted(fullPollRatio));
             }
             return table.toString();
+        }
+
+        /**
+         * Each ratio as the product of two factors, so a run says which one to work on: how much less of the
+         * machine's CPU a request costs than a transaction of the database's own run (service, PostgreSQL and load
+         * generator against PostgreSQL and its clients), and how much of the machine each kept busy. Exact: rate =
+         * CPU used per second ÷ CPU per unit, for both.
+         */
+        private String ratioFactors() {
+            StringBuilder factors = new StringBuilder();
+            ratioInputs.forEach((scenario, measured) -> {
+                int before = baselinesBefore.get(scenario);
+                int from = Math.max(0, before - 1);
+                int to = Math.min(databaseLimits.size(), before + 1);
+                if (from >= to || Double.isNaN(measured.databaseCpuSeconds())) {
+                    return;
+                }
+                double databaseCpu = 0;
+                double databaseSeconds = 0;
+                long transactions = 0;
+                for (int i = from; i < to; i++) {
+                    databaseCpu += databaseLimitCpuSeconds.get(i);
+                    databaseSeconds += databaseLimits.get(i).seconds();
+                    transactions += databaseLimits.get(i).ok();
+                }
+                LoadResult load = measured.load();
+                double cpu = measured.serverCpuSeconds() + measured.databaseCpuSeconds() + measured.clientCpuSeconds();
+                double perRequest = cpu * 1000 / Math.max(1, load.ok());
+                double perTransaction = databaseCpu * 1000 / Math.max(1, transactions);
+                double busy = cpu / load.seconds();
+                double databaseBusy = databaseCpu / databaseSeconds;
+                factors.append(("| %s = CPU factor × busy factor | %.2f × %.2f (the machine's CPU per database "
+                        + "transaction ÷ per request: %.3f ÷ %.3f ms; cores busy ÷ in the database's run: %.2f ÷ %.2f) "
+                        + "| | | | |\n").formatted(scenario, perTransaction / perRequest, busy / databaseBusy,
+                        perTransaction, perRequest, busy, databaseBusy));
+            });
+            return factors.toString();
         }
 
         void fanout(FanoutResult result) {

@@ -12,6 +12,11 @@ public record DomainLimits(int eventBytes, int dataBytes, int resumeStateBytes, 
     public static final DomainLimits DEFAULTS = new DomainLimits(65_536, 8_192, 65_536, 200, 200, 100, 1_000, 512,
             128, 256, 32);
 
+    /** Free-form {@code data} within {@link #dataBytes} bytes of JSON. */
+    public boolean fitsData(Object data) {
+        return JsonSize.of(data) <= dataBytes;
+    }
+
     /** "at most 200 (progress-hub.limits.stages-per-job)": what a refusal says about a limit. */
     static String atMost(long max, String unit, String setting) {
         return "at most " + max + (unit.isEmpty() ? "" : " " + unit) + " (progress-hub.limits." + setting + ")";

@@ -120,7 +120,7 @@ final class EventValidator {
 
     /** The free-form parts and the whole event, in bytes of their JSON. */
     private void checkSizes() {
-        if (event.data() != null && JsonSize.of(event.data()) > limits.dataBytes()) {
+        if (event.data() != null && !limits.fitsData(event.data())) {
             add("data", "must be " + DomainLimits.atMost(limits.dataBytes(), "bytes of JSON", "data-bytes"));
         }
         if (event.resumeState() != null && JsonSize.of(event.resumeState()) > limits.resumeStateBytes()) {

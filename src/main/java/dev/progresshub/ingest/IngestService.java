@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Pattern;
@@ -103,13 +104,22 @@ public class IngestService {
 
     /** Events for a job (an unknown job is created). */
     public CompletionStage<IngestAnswer> ingest(Request request, JobKey key, List<Event> events) {
-        Events work = new Events(request, key, events);
+        return ingest(request, key, events, Set.of());
+    }
+
+    /**
+     * As {@link #ingest(Request, JobKey, List)}, for an adapter whose events of the {@code carried} types are held
+     * by another of its events: applied, without timeline rows of their own.
+     */
+    public CompletionStage<IngestAnswer> ingest(Request request, JobKey key, List<Event> events,
+            Set<EventType> carried) {
+        Events work = new Events(request, key, events, carried);
         return committer.submit(work).thenApply(answer -> counted(work, answer));
     }
 
     /** Events an adapter found (a log batch): applied like a request without a key, answered as a receipt. */
     public CompletionStage<IngestReceipt> apply(Caller caller, JobKey key, List<Event> events) {
-        Events work = new Events(Request.once(caller), key, events);
+        Events work = new Events(Request.once(caller), key, events, Set.of());
         return committer.submit(work).thenApply(answer -> counted(work, answer)).thenApply(answer -> work.receipt);
     }
 
@@ -123,14 +133,16 @@ public class IngestService {
      * copy of the rules and of the answer.
      */
     public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now) {
-        return applyEvents(job, events, now, false);
+        return applyEvents(job, events, now, false, Set.of());
     }
 
     /**
      * As {@link #applyEvents(JobInGroup, List, Instant)}; {@code created} says these events created the job,
-     * which the receipt warns about unless they begin with job_start.
+     * which the receipt warns about unless they begin with job_start. Events of the {@code carried} types are
+     * applied without a timeline row: another event of the same request holds what they say.
      */
-    public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now, boolean created) {
+    public IngestReceipt applyEvents(JobInGroup job, List<Event> events, Instant now, boolean created,
+            Set<EventType> carried) {
         List<Warning> warnings = new ArrayList<>();
         if (created && !events.isEmpty() && events.getFirst().type() != EventType.JOB_START) {
             warnings.add(new Warning("id", "no job '" + job.key().id() + "' existed, so these events created it; "
@@ -143,7 +155,7 @@ public class IngestService {
             if (job.state().apply(event, now, limits, warning -> warnings.add(warning.at(position)))
                     == Applied.APPLIED) {
                 accepted++;
-                if (event.type().keptInTimeline()) {
+                if (event.type().keptInTimeline() && !carried.contains(event.type())) {
                     job.record(event);
                 } else {
                     job.changed();
@@ -173,12 +185,14 @@ public class IngestService {
     /** Events to one job, created when unknown. */
     private final class Events extends IngestWork {
         private final List<Event> events;
+        private final Set<EventType> carried;
         /** Set when applied; read once the commit completed the answer. */
         private volatile IngestReceipt receipt;
 
-        Events(Request request, JobKey key, List<Event> events) {
+        Events(Request request, JobKey key, List<Event> events, Set<EventType> carried) {
             super(request, key);
             this.events = events;
+            this.carried = carried;
         }
 
         @Override
@@ -194,7 +208,7 @@ public class IngestService {
 
         @Override
         public IngestAnswer apply(JobInGroup job, Instant now) {
-            receipt = applyEvents(job, events, now, job.takeCreation());
+            receipt = applyEvents(job, events, now, job.takeCreation(), carried);
             return answer(receipt);
         }
     }

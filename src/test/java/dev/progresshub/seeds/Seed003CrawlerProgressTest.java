@@ -3,8 +3,14 @@ package dev.progresshub.seeds;
 import static dev.progresshub.testsupport.Api.as;
 import static dev.progresshub.testsupport.Api.uniqueProject;
 import static dev.progresshub.testsupport.Api.token;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -89,6 +95,50 @@ class Seed003CrawlerProgressTest {
                 .body("job.status", equalTo("completed"));
         report(crawler, """
                 {"taskId":"crawl-1","status":"processing","processedItems":401}""").statusCode(409);
+    }
+
+    /**
+     * As in seed 003, where every progress update is one timeline event with its details: the deltas and the last
+     * processed id ride on the report's job_progress event, and are applied all the same. A resumeState (up to 64
+     * KiB, more than an event's data may hold) keeps its checkpoint event.
+     */
+    @Test
+    void aReportIsOneEntryOfTheTimeline() {
+        String crawler = token(uniqueProject(), "ingest", "read");
+        report(crawler, """
+                {"taskId":"crawl-4","status":"processing","processedItems":10,"operationType":"crawl",
+                 "itemsByType":{"issues":7,"commits":null},"lastProcessedId":"issue-10","updateId":"r1"}""")
+                .statusCode(200).body("accepted", equalTo(3));
+        as(crawler).get("/api/jobs/crawl-4/events").then().statusCode(200)
+                .body("items.type", contains("job_progress"))
+                .body("items[0].current", equalTo(10))
+                .body("items[0].data.operationType", equalTo("crawl"))
+                .body("items[0].data.itemsByType", equalTo(Map.of("issues", 7)))
+                .body("items[0].data.lastProcessedId", equalTo("issue-10"));
+        as(crawler).get("/api/jobs/crawl-4").then()
+                .body("itemsByType.issues", equalTo(7))
+                .body("lastProcessedId", equalTo("issue-10"));
+
+        report(crawler, """
+                {"taskId":"crawl-4","processedItems":20,"itemsByType":{"issues":3},"lastProcessedId":"issue-20",
+                 "resumeState":{"cursor":"c20"}}""").statusCode(200);
+        as(crawler).get("/api/jobs/crawl-4/events").then()
+                .body("items.type", contains("job_progress", "job_progress", "checkpoint"))
+                .body("items[1].data.itemsByType.issues", equalTo(3))
+                .body("items[1].data.lastProcessedId", nullValue())
+                .body("items[2].lastProcessedId", equalTo("issue-20"))
+                .body("items[2].resumeState.cursor", equalTo("c20"));
+        as(crawler).get("/api/jobs/crawl-4").then().body("itemsByType.issues", equalTo(10));
+
+        // 150 types of 60 characters: more than the 8 KiB of an event's data, so the deltas keep their own event
+        String manyTypes = IntStream.range(0, 150).mapToObj(i -> "\"%060d\":1".formatted(i))
+                .collect(Collectors.joining(",", "{", "}"));
+        report(crawler, "{\"taskId\":\"crawl-4\",\"processedItems\":30,\"itemsByType\":" + manyTypes + "}")
+                .statusCode(200);
+        as(crawler).get("/api/jobs/crawl-4/events?after=0&limit=10").then()
+                .body("items.type", contains("job_progress", "job_progress", "checkpoint", "job_progress",
+                        "items_discovered"))
+                .body("items[3].data", nullValue());
     }
 
     @Test

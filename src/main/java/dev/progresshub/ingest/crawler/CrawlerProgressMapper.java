@@ -2,11 +2,13 @@ package dev.progresshub.ingest.crawler;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,6 +23,11 @@ import dev.progresshub.ingest.AdapterEvents;
  * domain's own: {@code processedItems} → job_progress current (never moves back), {@code itemsByType} →
  * items_discovered deltas, {@code lastProcessedId}/{@code resumeState} → checkpoint, {@code timeline[]} →
  * message events (the timeline only appends), status → the lifecycle event. Pure.
+ * <p>
+ * A report is one entry of the job's timeline, as in seed 003 ("every progress update generates a timeline
+ * event"): its job_progress event carries the deltas and the last processed id in its {@code data}, and the
+ * items_discovered and checkpoint events it brings are applied without timeline rows of their own. A
+ * {@code resumeState}, or deltas too large for {@code data}, keep their events in the timeline.
  */
 final class CrawlerProgressMapper {
 
@@ -34,20 +41,26 @@ final class CrawlerProgressMapper {
     private CrawlerProgressMapper() {
     }
 
-    static List<Event> events(CrawlerProgress p, DomainLimits limits, Instant now) {
+    /** A report's events, and the types among them its job_progress event carries (not stored on their own). */
+    record Mapped(List<Event> events, Set<EventType> carried) {
+    }
+
+    static Mapped events(CrawlerProgress p, DomainLimits limits, Instant now) {
         String status = p.status() == null ? "processing" : p.status();
         if (!STATUSES.contains(status)) {
             throw new InvalidEventException("status", "one of " + String.join(", ", STATUSES));
         }
+        Map<String, Long> deltas = p.itemsByType() == null ? Map.of() : nonNull(p.itemsByType());
+        Set<EventType> carried = EnumSet.noneOf(EventType.class);
         List<Event> events = new ArrayList<>();
         if (status.equals("started")) {
             events.add(Event.builder(EventType.JOB_START).total(p.totalItems()).build());
         }
         if (status.equals("processing") || hasProgress(p)) {
-            events.add(progress(p));
+            events.add(progress(p, progressData(p, deltas, limits, carried)));
         }
-        if (p.itemsByType() != null && p.itemsByType().values().stream().anyMatch(Objects::nonNull)) {
-            events.add(Event.builder(EventType.ITEMS_DISCOVERED).itemsByType(nonNull(p.itemsByType())).build());
+        if (!deltas.isEmpty()) {
+            events.add(Event.builder(EventType.ITEMS_DISCOVERED).itemsByType(deltas).build());
         }
         if (p.lastProcessedId() != null || p.resumeState() != null) {
             events.add(Event.builder(EventType.CHECKPOINT).lastProcessedId(p.lastProcessedId())
@@ -59,7 +72,7 @@ final class CrawlerProgressMapper {
         }
         special(status, p).ifPresent(events::add);
         lifecycleEnd(status, p).ifPresent(events::add);
-        return AdapterEvents.validated(events, PAYLOAD_FIELDS, limits, now);
+        return new Mapped(AdapterEvents.validated(events, PAYLOAD_FIELDS, limits, now), carried);
     }
 
     private static boolean hasProgress(CrawlerProgress p) {
@@ -67,9 +80,38 @@ final class CrawlerProgressMapper {
                 || p.currentDataType() != null || p.message() != null;
     }
 
-    private static Event progress(CrawlerProgress p) {
+    /**
+     * The job_progress event's data: the operation type, and the report's deltas and last processed id when they
+     * fit; the types of the events it then carries go to {@code carried}.
+     */
+    private static Map<String, Object> progressData(CrawlerProgress p, Map<String, Long> deltas, DomainLimits limits,
+            Set<EventType> carried) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (p.operationType() != null) {
+            data.put("operationType", p.operationType());
+        }
+        Map<String, Object> withReport = new LinkedHashMap<>(data);
+        if (!deltas.isEmpty()) {
+            withReport.put("itemsByType", deltas);
+        }
+        boolean plainCheckpoint = p.lastProcessedId() != null && p.resumeState() == null;
+        if (plainCheckpoint) {
+            withReport.put("lastProcessedId", p.lastProcessedId());
+        }
+        if (withReport.size() > data.size() && limits.fitsData(withReport)) {
+            if (!deltas.isEmpty()) {
+                carried.add(EventType.ITEMS_DISCOVERED);
+            }
+            if (plainCheckpoint) {
+                carried.add(EventType.CHECKPOINT);
+            }
+            return withReport;
+        }
+        return data.isEmpty() ? null : data;
+    }
+
+    private static Event progress(CrawlerProgress p, Map<String, Object> data) {
         String phase = p.stage() != null ? p.stage() : p.operationType();
-        Map<String, Object> data = p.operationType() == null ? null : Map.of("operationType", p.operationType());
         return Event.builder(EventType.JOB_PROGRESS).current(p.processedItems()).total(p.totalItems())
                 .phase(phase).currentItem(p.currentDataType()).message(p.message()).data(data).build();
     }

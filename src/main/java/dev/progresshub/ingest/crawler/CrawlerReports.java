@@ -55,13 +55,13 @@ public class CrawlerReports {
         if (progress.timeline() != null) {
             bodies.checkEventCount(progress.timeline().size(), "timeline[]");
         }
-        var events = CrawlerProgressMapper.events(progress, limits, clock.instant());
+        CrawlerProgressMapper.Mapped mapped = CrawlerProgressMapper.events(progress, limits, clock.instant());
         boolean keyedByUpdateId = idempotencyKey == null || idempotencyKey.isBlank();
         String retryKey = !keyedByUpdateId ? idempotencyKey
                 : updateId == null || updateId.isBlank() ? null : "update:" + updateId;
         var request = IngestService.Request.of(caller, retryKey, path, query, body);
         JobKey key = new JobKey(caller.projectFor(project), progress.taskId());
-        return ingest.ingest(request, key, events).exceptionally(failure -> {
+        return ingest.ingest(request, key, mapped.events(), mapped.carried()).exceptionally(failure -> {
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             // the crawler never sent an Idempotency-Key: say what it did reuse
