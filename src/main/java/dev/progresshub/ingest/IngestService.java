@@ -203,7 +203,7 @@ public class IngestService {
 
         @Override
         public int maxTimelineEvents() {
-            return events.size();
+            return (int) events.stream().filter(event -> !carried.contains(event.type())).count();
         }
 
         @Override
