@@ -1434,9 +1434,7 @@ public class Bench {
         private final Map<String, Measured> ratioInputs = new LinkedHashMap<>();
         /** For each ratio's scenario, how many database-limit windows ran before it. */
         private final Map<String, Integer> baselinesBefore = new LinkedHashMap<>();
-        private final List<LoadResult> databaseLimits = new ArrayList<>();
-        /** CPU seconds the machine spent in each database-limit window: PostgreSQL and its clients. */
-        private final List<Double> databaseLimitCpuSeconds = new ArrayList<>();
+        private final List<DatabaseWindow> databaseLimits = new ArrayList<>();
         private double pollRatio = Double.NaN;
         private double fullPollRatio = Double.NaN;
         private final String startedAt = Instant.now().toString();
@@ -1519,8 +1517,7 @@ public class Bench {
 
         void databaseLimit(String when, LoadResult load, double clientCpuSeconds, double databaseCpuSeconds,
                 int clients, String durability) {
-            databaseLimits.add(load);
-            databaseLimitCpuSeconds.add(clientCpuSeconds + databaseCpuSeconds);
+            databaseLimits.add(new DatabaseWindow(load, clientCpuSeconds + databaseCpuSeconds));
             rows.add("| db. The database's own limit%s: %d JDBC clients, INSERT + UPDATE of a shared row per transaction | %,.0f tx/s | %s | %s | %d | – | %.1f | – |"
                     .formatted(when, clients, load.perSecond(), millis(load.latencies().percentileMillis(50)),
                             millis(load.latencies().percentileMillis(99)), load.failed(), clientCpuSeconds));
@@ -1586,20 +1583,13 @@ public class Bench {
         private String ratioFactors() {
             StringBuilder factors = new StringBuilder();
             ratioInputs.forEach((scenario, measured) -> {
-                int before = baselinesBefore.get(scenario);
-                int from = Math.max(0, before - 1);
-                int to = Math.min(databaseLimits.size(), before + 1);
-                if (from >= to || Double.isNaN(measured.databaseCpuSeconds())) {
+                List<DatabaseWindow> around = windowsAround(baselinesBefore.get(scenario));
+                if (around.isEmpty() || Double.isNaN(measured.databaseCpuSeconds())) {
                     return;
                 }
-                double databaseCpu = 0;
-                double databaseSeconds = 0;
-                long transactions = 0;
-                for (int i = from; i < to; i++) {
-                    databaseCpu += databaseLimitCpuSeconds.get(i);
-                    databaseSeconds += databaseLimits.get(i).seconds();
-                    transactions += databaseLimits.get(i).ok();
-                }
+                double databaseCpu = around.stream().mapToDouble(DatabaseWindow::cpuSeconds).sum();
+                double databaseSeconds = around.stream().mapToDouble(window -> window.load().seconds()).sum();
+                long transactions = around.stream().mapToLong(window -> window.load().ok()).sum();
                 LoadResult load = measured.load();
                 double cpu = measured.serverCpuSeconds() + measured.databaseCpuSeconds() + measured.clientCpuSeconds();
                 double perRequest = cpu * 1000 / Math.max(1, load.ok());
@@ -1685,13 +1675,21 @@ public class Bench {
                     String.join("\n", details));
         }
 
+        /** A database-limit window, with the CPU seconds PostgreSQL and its clients spent in it. */
+        private record DatabaseWindow(LoadResult load, double cpuSeconds) {
+        }
+
+        /** The database-limit windows right before and right after a scenario that ran after {@code before} of them. */
+        private List<DatabaseWindow> windowsAround(int before) {
+            return databaseLimits.subList(Math.max(0, before - 1), Math.min(databaseLimits.size(), before + 1));
+        }
+
         /**
          * The scenario's rate over the mean of the database-limit windows right before and after it (one of them
          * when only one ran).
          */
         private String ratio(LoadResult load, int baselinesBefore) {
-            List<LoadResult> around = databaseLimits.subList(Math.max(0, baselinesBefore - 1),
-                    Math.min(databaseLimits.size(), baselinesBefore + 1));
+            List<LoadResult> around = windowsAround(baselinesBefore).stream().map(DatabaseWindow::load).toList();
             if (around.isEmpty()) {
                 return "%,.0f /s (no db baseline)".formatted(load.perSecond());
             }
