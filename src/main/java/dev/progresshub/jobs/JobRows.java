@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,38 @@ public class JobRows {
                 state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
                 updated_at = excluded.updated_at, finished_at = excluded.finished_at, stall_at = excluded.stall_at""";
 
+    /**
+     * The state write of a group that did not lock its rows first ({@link StateCheck}): each row is locked as it
+     * is updated, in key order, and updated only if still as its writer last wrote it (the same version of the
+     * same job, created at the same time within the column's rounding, no timeline id at or above the first
+     * about to be used); the transaction fails ({@code progresshub_expect}, V6) unless every row was so updated.
+     * {@code excluded} holds only the table's columns, so the version each row must still have travels in
+     * {@code pruned_through}, which the update leaves alone; a row inserted instead (its job deleted meanwhile:
+     * {@code xmax} 0) fails the check, and the transaction with it.
+     */
+    private static final String UPSERT_STATES_CHECKED = """
+            with written as (
+            insert into job (project, id, status, operation, labels, state, version, last_event_id,
+                             created_at, updated_at, finished_at, stall_at, pruned_through)
+            select project, id, status, operation, labels::jsonb, state::json, version, last_event_id,
+                   created_at::timestamptz, updated_at::timestamptz, finished_at::timestamptz,
+                   stall_at::timestamptz, written_version
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                        ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
+                 as s(project, id, status, operation, labels, state, version, last_event_id, created_at,
+                      updated_at, finished_at, stall_at, written_version)
+            on conflict (project, id) do update
+            set status = excluded.status, operation = excluded.operation, labels = excluded.labels,
+                state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
+                updated_at = excluded.updated_at, finished_at = excluded.finished_at, stall_at = excluded.stall_at
+            where job.version = excluded.pruned_through and job.last_event_id < ?
+              and job.created_at between excluded.created_at - interval '1 microsecond'
+                                     and excluded.created_at + interval '1 microsecond'
+            returning xmax::text <> '0' as updated)
+            select progresshub_expect(count(*) = ? and bool_and(updated), '%s',
+                                      'a job changed since its writer wrote it')
+            from written""".formatted(ChangedMeanwhile.JOB_CHANGED);
+
     /** The transaction's end, sent along its last statement ({@link JobStore#commitLast}). */
     static final Alongside COMMITTING = Alongside.of("commit", (connection, statement, first) -> first);
 
@@ -93,6 +126,13 @@ public class JobRows {
      * the stored state still to be decoded (null: the row is at the version the caller knows).
      */
     public record Locked(JobKey key, String stateJson, long version, Instant createdAt) {
+    }
+
+    /**
+     * What a state write checks when its rows were not locked before: the version each job must still have, and
+     * the first timeline id the write uses (none stored at or above it).
+     */
+    public record StateCheck(Map<JobKey, Long> versions, long firstId) {
     }
 
     /** The columns a state write sets, derived from the job's state. */
@@ -304,17 +344,21 @@ public class JobRows {
     }
 
     /**
-     * Writes the jobs' new states in one statement over arrays; {@code ahead} and {@code along} go in the same
-     * round trip, before and after it, and each is handed the rows it returned.
+     * Writes the jobs' new states in one statement over arrays, locking and checking them there when
+     * {@code check} is not null ({@link #UPSERT_STATES_CHECKED}); {@code ahead} and {@code along} go in the
+     * same round trip, before and after it, and each is handed the rows it returned.
      */
-    public void updateStates(List<Alongside> ahead, List<Columns> jobs, List<Alongside> along) {
-        if (ahead.isEmpty() && jobs.isEmpty() && along.isEmpty()) {
+    public void updateStates(List<Alongside> ahead, List<Columns> unsorted, StateCheck check,
+            List<Alongside> along) {
+        if (ahead.isEmpty() && unsorted.isEmpty() && along.isEmpty()) {
             return;
         }
+        List<Columns> jobs = unsorted.stream().sorted(Comparator.comparing(Columns::key, JobStore.LOCK_ORDER))
+                .toList();
         StringJoiner sql = new StringJoiner(";\n");
         ahead.forEach(statement -> sql.add(statement.sql()));
         if (!jobs.isEmpty()) {
-            sql.add(UPSERT_STATES);
+            sql.add(check == null ? UPSERT_STATES : UPSERT_STATES_CHECKED);
         }
         along.forEach(statement -> sql.add(statement.sql()));
         run(connection -> {
@@ -325,6 +369,9 @@ public class JobRows {
                 }
                 if (!jobs.isEmpty()) {
                     next = bindStates(statement, jobs, next);
+                    if (check != null) {
+                        next = bindCheck(statement, jobs, check, next);
+                    }
                 }
                 for (Alongside other : along) {
                     next = other.bind(connection, statement, next);
@@ -358,6 +405,15 @@ public class JobRows {
         upsert.setObject(first + 10, texts(jobs, Columns::finishedAt));
         upsert.setObject(first + 11, texts(jobs, Columns::stallAt));
         return first + 12;
+    }
+
+    /** Binds what {@link #UPSERT_STATES_CHECKED} adds to {@link #bindStates}; returns the next parameter index. */
+    private static int bindCheck(PreparedStatement upsert, List<Columns> jobs, StateCheck check, int first)
+            throws SQLException {
+        upsert.setObject(first, longs(jobs, job -> check.versions().get(job.key())));
+        upsert.setLong(first + 1, check.firstId());
+        upsert.setInt(first + 2, jobs.size());
+        return first + 3;
     }
 
     /** Deletes the job and its timeline (no foreign key does it: one fewer lookup per timeline row inserted). */

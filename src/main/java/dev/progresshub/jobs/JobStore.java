@@ -132,7 +132,7 @@ public class JobStore {
      * they will be published.
      */
     public List<JobChanged> commit(List<Change> jobChanges, Instant now) {
-        return commit(jobChanges, now, List.of(), List.of(), null, false);
+        return commit(jobChanges, now, List.of(), List.of(), null, null, false);
     }
 
     /**
@@ -146,7 +146,7 @@ public class JobStore {
      */
     public List<JobChanged> commitLast(List<Change> jobChanges, Instant now, List<Alongside> alongside,
             TimelineIds reserved) {
-        return commit(jobChanges, now, List.of(), alongside, reserved, true);
+        return commit(jobChanges, now, List.of(), alongside, reserved, null, true);
     }
 
     /** A job as its writer last wrote it: the version and creation its row must still have. */
@@ -158,7 +158,9 @@ public class JobStore {
      * its own last write of these jobs ({@code touched}), without locking them first: the rows are locked in that
      * round trip, ahead of the writes ({@code ahead} first of all), and checked to be still as written then, with
      * no timeline id stored at or above those taken ahead for this write ({@code reserved}). If one is not, the
-     * transaction fails with {@link ChangedMeanwhile} before anything is written and commits nothing.
+     * transaction fails with {@link ChangedMeanwhile} before anything is written and commits nothing. When every
+     * touched job changed, the state write itself locks and checks the rows ({@link JobRows.StateCheck}): no
+     * statement of its own, no row locked twice.
      */
     public List<JobChanged> commitAtOnce(List<Change> jobChanges, List<LastWritten> touched, Instant now,
             Alongside ahead, List<Alongside> alongside, TimelineIds reserved) {
@@ -167,13 +169,23 @@ public class JobStore {
             checks.add(ahead);
         }
         long[] first = reserved.first(1);
+        long firstId = first == null ? Long.MAX_VALUE : first[0];
+        if (touched.size() == jobChanges.size()) {
+            Map<JobKey, Long> versions = new HashMap<>();
+            touched.forEach(row -> versions.put(row.key(), row.version()));
+            return commit(jobChanges, now, checks, alongside, reserved, new JobRows.StateCheck(versions, firstId), true);
+        }
         checks.add(rows.checkingUnchanged(touched.stream().sorted(Comparator.comparing(LastWritten::key, LOCK_ORDER))
-                .toList(), first == null ? Long.MAX_VALUE : first[0]));
-        return commit(jobChanges, now, checks, alongside, reserved, true);
+                .toList(), firstId));
+        return commit(jobChanges, now, checks, alongside, reserved, null, true);
     }
 
+    /**
+     * Stores the changes: the timeline rows, then the states in one statement ({@code stateCheck}: the rows are
+     * locked and checked there; null: the transaction locked them before).
+     */
     private List<JobChanged> commit(List<Change> jobChanges, Instant now, List<Alongside> ahead,
-            List<Alongside> alongside, TimelineIds reserved, boolean last) {
+            List<Alongside> alongside, TimelineIds reserved, JobRows.StateCheck stateCheck, boolean last) {
         List<JobRows.NewEvent> newEvents = new ArrayList<>();
         for (Change change : jobChanges) {
             for (dev.progresshub.domain.Event event : change.timeline()) {
@@ -215,7 +227,8 @@ public class JobStore {
             along.add(JobRows.COMMITTING);
         }
         rows.updateStates(ahead, jobChanges.stream()
-                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), along);
+                .map(change -> columns(change.job().state(), codec.write(change.job().state()))).toList(), stateCheck,
+                along);
         return published;
     }
 

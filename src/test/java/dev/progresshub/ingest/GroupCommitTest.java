@@ -3,6 +3,7 @@ package dev.progresshub.ingest;
 import static dev.progresshub.testsupport.Api.as;
 import static dev.progresshub.testsupport.Api.send;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -291,6 +292,29 @@ class GroupCommitTest {
         inOneGroup(List.of(events(job, item("n", 1), null), events(job, item("n", 2), null)));
         assertEquals(0, counted("progresshub.ingest.group.at.once") - atOnceAfter, "locked first");
         as(token).get("/api/jobs/{id}", job).then().body("progress.current", equalTo(5));
+    }
+
+    /**
+     * A job deleted while a group on it waits: the group's one round trip would write the job's row again, with
+     * everything the job had before its deletion; it finds the row gone, commits nothing, and goes again under
+     * its locks, where its events start the job anew.
+     */
+    @Test
+    void aJobDeletedMeanwhileIsNotWrittenBackWithItsOldState() throws Exception {
+        String job = startedJob();
+        send(token, job, "[" + item("before", 1) + "," + item("before", 2) + "," + item("before", 3) + "]");
+        String control = Api.token(project, "control");
+        double again = counted("progresshub.ingest.group.changed.meanwhile");
+
+        Map<String, Response> answers = inOneGroup(
+                List.of(events(job, item("after", 1), null), events(job, item("after", 2), null)),
+                () -> as(control).delete("/api/jobs/{id}", job).then().statusCode(204));
+
+        assertEquals(1, counted("progresshub.ingest.group.changed.meanwhile") - again, "the deletion was seen");
+        answers.values().forEach(answer -> assertEquals(200, answer.statusCode(), answer.asString()));
+        as(token).get("/api/jobs/{id}", job).then().statusCode(200).body("progress.current", equalTo(2));
+        as(token).queryParam("type", "item_complete").get("/api/jobs/{id}/events", job).then()
+                .body("items.item", containsInAnyOrder("after-1", "after-2"));
     }
 
     /**
