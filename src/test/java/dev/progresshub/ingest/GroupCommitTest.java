@@ -260,6 +260,28 @@ class GroupCommitTest {
     }
 
     /**
+     * A group in one round trip that only refuses a request on one of its jobs (a job already finished): that job
+     * is locked and checked with the others, in one order, though its state is not written.
+     */
+    @Test
+    void aJobTheGroupOnlyRefusesIsCheckedWithTheOthersInTheOneRoundTrip() throws Exception {
+        String hot = startedJob();
+        String finished = Api.uniqueJob();
+        send(token, finished, "[{\"type\":\"job_start\"},{\"type\":\"job_complete\"}]");
+        double atOnce = counted("progresshub.ingest.group.at.once");
+
+        Map<String, Response> answers = inOneGroup(List.of(events(hot, item("h", 1), null),
+                events(hot, item("h", 2), null), events(finished, item("f", 1), null)));
+
+        assertEquals(1, counted("progresshub.ingest.group.at.once") - atOnce, "the group went in one round trip");
+        assertEquals(200, answers.get("ok0").statusCode(), answers.get("ok0").asString());
+        assertEquals(200, answers.get("ok1").statusCode(), answers.get("ok1").asString());
+        assertEquals(409, answers.get("ok2").statusCode(), answers.get("ok2").asString());
+        as(token).get("/api/jobs/{id}", hot).then().body("progress.current", equalTo(2), "version", equalTo(2 + 2));
+        as(token).get("/api/jobs/{id}", finished).then().body("status", equalTo("completed"), "version", equalTo(3));
+    }
+
+    /**
      * Another writer changes a job while a group on it waits (here a pause, through the control API): the
      * group's one round trip finds the job changed, commits nothing, and the group goes again under its locks,
      * on the state as stored: each answer carries the pause, nothing is lost or counted twice.
