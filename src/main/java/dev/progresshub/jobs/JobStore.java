@@ -173,7 +173,8 @@ public class JobStore {
         if (touched.size() == jobChanges.size()) {
             Map<JobKey, Long> versions = new HashMap<>();
             touched.forEach(row -> versions.put(row.key(), row.version()));
-            return commit(jobChanges, now, checks, alongside, reserved, new JobRows.StateCheck(versions, firstId), true);
+            JobRows.StateCheck check = new JobRows.StateCheck(versions, firstId);
+            return commit(jobChanges, now, checks, alongside, reserved, check, true);
         }
         checks.add(rows.checkingUnchanged(touched.stream().sorted(Comparator.comparing(LastWritten::key, LOCK_ORDER))
                 .toList(), firstId));
@@ -181,8 +182,8 @@ public class JobStore {
     }
 
     /**
-     * Stores the changes: the timeline rows, then the states in one statement ({@code stateCheck}: the rows are
-     * locked and checked there; null: the transaction locked them before).
+     * Stores the changes' timeline rows and states; {@code stateCheck}, when not null, has the state write lock
+     * and check the rows (null: the transaction locked them before).
      */
     private List<JobChanged> commit(List<Change> jobChanges, Instant now, List<Alongside> ahead,
             List<Alongside> alongside, TimelineIds reserved, JobRows.StateCheck stateCheck, boolean last) {
