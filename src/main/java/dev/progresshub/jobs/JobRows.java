@@ -65,20 +65,7 @@ public class JobRows {
      * updates it. Written so, PostgreSQL finds each row through the primary key whatever the table's size was
      * when the statement was planned, which an update joined to the arrays does not promise.
      */
-    private static final String UPSERT_STATES = """
-            insert into job (project, id, status, operation, labels, state, version, last_event_id,
-                             created_at, updated_at, finished_at, stall_at, pruned_through)
-            select project, id, status, operation, labels::jsonb, state::json, version, last_event_id,
-                   created_at::timestamptz, updated_at::timestamptz, finished_at::timestamptz,
-                   stall_at::timestamptz, 0
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
-                        ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
-                 as s(project, id, status, operation, labels, state, version, last_event_id, created_at,
-                      updated_at, finished_at, stall_at)
-            on conflict (project, id) do update
-            set status = excluded.status, operation = excluded.operation, labels = excluded.labels,
-                state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
-                updated_at = excluded.updated_at, finished_at = excluded.finished_at, stall_at = excluded.stall_at""";
+    private static final String UPSERT_STATES = upsertStates(false);
 
     /**
      * The state write of a group that did not lock its rows first ({@link StateCheck}): each row is locked as it
@@ -89,21 +76,8 @@ public class JobRows {
      * {@code pruned_through}, which the update leaves alone; a row inserted instead (its job deleted meanwhile:
      * {@code xmax} 0) fails the check, and the transaction with it.
      */
-    private static final String UPSERT_STATES_CHECKED = """
-            with written as (
-            insert into job (project, id, status, operation, labels, state, version, last_event_id,
-                             created_at, updated_at, finished_at, stall_at, pruned_through)
-            select project, id, status, operation, labels::jsonb, state::json, version, last_event_id,
-                   created_at::timestamptz, updated_at::timestamptz, finished_at::timestamptz,
-                   stall_at::timestamptz, written_version
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
-                        ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[])
-                 as s(project, id, status, operation, labels, state, version, last_event_id, created_at,
-                      updated_at, finished_at, stall_at, written_version)
-            on conflict (project, id) do update
-            set status = excluded.status, operation = excluded.operation, labels = excluded.labels,
-                state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
-                updated_at = excluded.updated_at, finished_at = excluded.finished_at, stall_at = excluded.stall_at
+    private static final String UPSERT_STATES_CHECKED = "with written as (\n" + upsertStates(true) + """
+
             where job.version = excluded.pruned_through and job.last_event_id < ?
               and job.created_at between excluded.created_at - interval '1 microsecond'
                                      and excluded.created_at + interval '1 microsecond'
@@ -111,6 +85,29 @@ public class JobRows {
             select progresshub_expect(count(*) = ? and bool_and(updated), '%s',
                                       'a job changed since its writer wrote it')
             from written""".formatted(ChangedMeanwhile.JOB_CHANGED);
+
+    /**
+     * The states over arrays, each row inserted or (as it exists) updated; with {@code writtenVersions}, one more
+     * array gives each row the version it must still have, in {@code pruned_through} (0 otherwise).
+     */
+    private static String upsertStates(boolean writtenVersions) {
+        return """
+                insert into job (project, id, status, operation, labels, state, version, last_event_id,
+                                 created_at, updated_at, finished_at, stall_at, pruned_through)
+                select project, id, status, operation, labels::jsonb, state::json, version, last_event_id,
+                       created_at::timestamptz, updated_at::timestamptz, finished_at::timestamptz,
+                       stall_at::timestamptz, %s
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[],
+                            ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]%s)
+                     as s(project, id, status, operation, labels, state, version, last_event_id, created_at,
+                          updated_at, finished_at, stall_at%s)
+                on conflict (project, id) do update
+                set status = excluded.status, operation = excluded.operation, labels = excluded.labels,
+                    state = excluded.state, version = excluded.version, last_event_id = excluded.last_event_id,
+                    updated_at = excluded.updated_at, finished_at = excluded.finished_at,
+                    stall_at = excluded.stall_at""".formatted(writtenVersions ? "written_version" : "0",
+                writtenVersions ? ", ?::bigint[]" : "", writtenVersions ? ", written_version" : "");
+    }
 
     /** The transaction's end, sent along its last statement ({@link JobStore#commitLast}). */
     static final Alongside COMMITTING = Alongside.of("commit", (connection, statement, first) -> first);
